@@ -1,0 +1,36 @@
+"""The main navigation: which sections a person sees, signed in or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    active: bool
+
+
+# (label, URL name, URL namespace that marks the item as current, shown to: "all" or "members")
+SECTIONS: list[tuple[str, str, str, str]] = [
+    ("Home", "pages:home", "pages", "all"),
+]
+
+
+def main_navigation(request: HttpRequest) -> list[NavItem]:
+    signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    current_path = request.path
+    items = []
+    for label, url_name, section, audience in SECTIONS:
+        if audience == "members" and not signed_in:
+            continue
+        href = reverse(url_name)
+        active = href == current_path if section == "pages" else namespace == section
+        items.append(NavItem(label=label, href=href, active=active))
+    return items

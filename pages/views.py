@@ -1,0 +1,63 @@
+"""The public pages of the shell: home, help now, safety, accessibility, privacy, errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html")
+
+
+def help_now(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/help_now.html")
+
+
+def using_safely(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/using_safely.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+@csrf_exempt
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """End the session and leave for a neutral site.
+
+    A plain GET link so it works without JavaScript; signing someone out is the only effect,
+    so a forged request can do no harm. Clear-Site-Data asks the browser to drop what it
+    holds for this site as well.
+    """
+    logout(request)
+    response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.html", status=403)

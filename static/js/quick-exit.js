@@ -1,0 +1,35 @@
+// Quick exit: the "Exit this page" button, or Shift pressed 3 times anywhere.
+// Hides the page and its title first, then replaces this history entry with the
+// server's exit URL, which signs the person out and redirects to a neutral site.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-quick-exit]");
+  if (!button) return;
+  var exitUrl = button.getAttribute("href");
+  var presses = 0;
+  var timer = null;
+
+  function leave(event) {
+    if (event) event.preventDefault();
+    document.title = document.body.getAttribute("data-neutral-title") || "";
+    document.body.classList.add("app-exiting");
+    window.location.replace(exitUrl);
+  }
+
+  button.addEventListener("click", leave);
+
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift") {
+      presses = 0;
+      return;
+    }
+    presses += 1;
+    clearTimeout(timer);
+    if (presses >= 3) {
+      presses = 0;
+      leave();
+      return;
+    }
+    timer = setTimeout(function () { presses = 0; }, 2000);
+  });
+})();

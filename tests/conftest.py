@@ -1,0 +1,66 @@
+"""Shared fixtures: personas, a fast password hasher, and a live server for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HAS_CHROMIUM = bool(shutil.which(CHROMIUM))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run whenever Chromium is present; CI sets REQUIRE_BROWSER=1 so they never vanish."""
+    if HAS_CHROMIUM:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        if any(item.get_closest_marker("browser") for item in items):
+            raise pytest.UsageError(
+                f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}: browser tests would be skipped."
+            )
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Rate limits and lock-outs live in the cache; each test starts with none.
+    cache.clear()
+
+
+@pytest.fixture
+def server_url(transactional_db: None) -> Iterator[str]:
+    """A real HTTP server running the whole middleware stack against the test database.
+
+    Unlike Django's own live server it adds no static handler of its own, so the hashed
+    static files are served by servestatic exactly as in production.
+    """
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    thread = LiveServerThread(
+        "127.0.0.1", static_handler=lambda app: app, connections_override=shared, port=0
+    )
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        # The shared in-memory connection stays shareable: request threads kept alive by the
+        # browser may still close it after the server stops.
+        thread.terminate()

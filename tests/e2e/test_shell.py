@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Page, expect
+from pytest_httpserver import HTTPServer
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def neutral_site(httpserver: HTTPServer, settings) -> str:
+    """A real local server standing in for the neutral site (BBC Weather by default)."""
+    httpserver.expect_request("/weather").respond_with_data(
+        "<!doctype html><title>Weather</title><h1>Weather forecast</h1>", content_type="text/html"
+    )
+    url = httpserver.url_for("/weather")
+    settings.QUICK_EXIT_URL = url
+    return url
+
+
+def _visit_two_pages(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/")
+    page.goto(f"{server_url}/using-this-site-safely/")
+    expect(page.locator("h1")).to_have_text("Using this site safely")
+
+
+def test_the_button_leaves_for_the_neutral_site_and_back_does_not_return(
+    page: Page, server_url: str, neutral_site: str
+) -> None:
+    _visit_two_pages(page, server_url)
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+    expect(page.locator("h1")).to_have_text("Weather forecast")
+
+    page.go_back()
+    assert "using-this-site-safely" not in page.url
+
+
+def test_shift_three_times_leaves_for_the_neutral_site(
+    page: Page, server_url: str, neutral_site: str
+) -> None:
+    _visit_two_pages(page, server_url)
+    page.locator("h1").click()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(neutral_site)
+
+    page.go_back()
+    assert "using-this-site-safely" not in page.url
+
+
+def test_two_shift_presses_do_nothing(page: Page, server_url: str, neutral_site: str) -> None:
+    _visit_two_pages(page, server_url)
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert "using-this-site-safely" in page.url
+
+
+def test_the_plain_link_ends_the_session_without_javascript(
+    page_without_js: Page, server_url: str, neutral_site: str
+) -> None:
+    user = get_user_model().objects.create_user(
+        username="alice", email="alice@example.org", password="pw-for-alice-123"
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies["sessionid"].value
+    page = page_without_js
+    page.context.add_cookies([{"name": "sessionid", "value": session_cookie, "url": server_url}])
+    page.goto(f"{server_url}/")
+
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(neutral_site)
+
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_cookie).exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/help-now/", "/using-this-site-safely/", "/accessibility/", "/privacy/", "/no-such-page/"]
+)
+def test_pages_have_no_accessibility_violations(page: Page, server_url: str, axe: Axe, path: str) -> None:
+    page.goto(f"{server_url}{path}")
+    assert_accessible(axe, page)
+
+
+def test_the_csrf_failure_page_has_no_accessibility_violations(page: Page, server_url: str, axe: Axe) -> None:
+    page.goto(f"{server_url}/")
+    page.context.clear_cookies()
+    page.evaluate(
+        """() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/admin/login/';
+        document.body.appendChild(f); f.submit(); }"""
+    )
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Please try again")
+    assert_accessible(axe, page)
