@@ -5,6 +5,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("pages.urls")),
+    path("account/", include("accounts.urls")),
+    path("account/", include("accounts.allauth_urls")),
     path("admin/", admin.site.urls),
 ]
 

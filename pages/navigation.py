@@ -15,9 +15,13 @@ class NavItem:
     active: bool
 
 
-# (label, URL name, URL namespace that marks the item as current, shown to: "all" or "members")
+# (label, URL name, URL namespace that marks the item as current, shown to: "all", "guests" or "members")
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "pages", "all"),
+    ("Your space", "accounts:home", "accounts", "members"),
+    ("Settings", "accounts:settings", "", "members"),
+    ("Sign in", "accounts:sign-in", "", "guests"),
+    ("Create an account", "accounts:start", "", "guests"),
 ]
 
 
@@ -28,9 +32,9 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     current_path = request.path
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if audience == "members" and not signed_in:
+        if (audience == "members" and not signed_in) or (audience == "guests" and signed_in):
             continue
         href = reverse(url_name)
-        active = href == current_path if section == "pages" else namespace == section
+        active = href == current_path if section in {"pages", ""} else namespace == section and current_path == href
         items.append(NavItem(label=label, href=href, active=active))
     return items

@@ -8,27 +8,35 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.access import public
 
+
+@public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
 
 
+@public
 def help_now(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/help_now.html")
 
 
+@public
 def using_safely(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/using_safely.html")
 
 
+@public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
+@public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 
 
+@public
 @csrf_exempt
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """End the session and leave for a neutral site.

@@ -64,3 +64,49 @@ def server_url(transactional_db: None) -> Iterator[str]:
         # The shared in-memory connection stays shareable: request threads kept alive by the
         # browser may still close it after the server stops.
         thread.terminate()
+
+
+# --- Personas: alice (the person), bob (her supporter, or staff where needed), charlie (an outsider) ---
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    from tests.factories import make_user
+
+    return make_user("alice@example.org")
+
+
+@pytest.fixture
+def bob(db: None) -> Any:
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    return make_user("bob@example.org", role=Role.SUPPORTER)
+
+
+@pytest.fixture
+def charlie(db: None) -> Any:
+    from tests.factories import make_user
+
+    return make_user("charlie@example.org")
+
+
+@pytest.fixture
+def alice_client(alice: Any) -> Any:
+    from tests.factories import signed_in_client
+
+    return signed_in_client(alice)
+
+
+@pytest.fixture
+def bob_client(bob: Any) -> Any:
+    from tests.factories import signed_in_client
+
+    return signed_in_client(bob)
+
+
+@pytest.fixture
+def charlie_client(charlie: Any) -> Any:
+    from tests.factories import signed_in_client
+
+    return signed_in_client(charlie)

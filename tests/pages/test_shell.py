@@ -47,7 +47,7 @@ def test_quick_exit_ends_the_session_and_leaves_for_the_neutral_site(
     client: Client, settings, django_user_model
 ) -> None:
     settings.QUICK_EXIT_URL = "https://weather.example/"
-    user = django_user_model.objects.create_user(username="alice", email="alice@example.org", password="x")
+    user = django_user_model.objects.create_user(email="alice@example.org", password="x")
     client.force_login(user)
     assert "_auth_user_id" in client.session
 

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts import emails
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, fitted to this service: neutral emails, a role on every new user, and no sign-in."""
+
+    def save_user(self, request: HttpRequest, user: Any, form: BaseForm, commit: bool = True) -> Any:
+        # The role goes in with the first save, so there is never a user without one.
+        user.role = form.cleaned_data["role"]
+        return super().save_user(request, user, form, commit=commit)
+
+    def render_mail(
+        self, template_prefix: str, email: str | list[str], context: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> EmailMessage:
+        to = email if isinstance(email, str) else email[0]
+        return emails.build_for_allauth(template_prefix, to, context)
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """allauth never signs anyone in here: sign-in is only through the two-factor sign-in."""
+        raise PermissionDenied("Sign in through the two-factor sign-in.")
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("accounts:home")
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        return reverse("accounts:sign-in")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("account_email_verification_sent")

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("start/", views.start, name="start"),
+    path("under-16/", views.under_16, name="under-16"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("keep-alive/", views.keep_alive, name="keep-alive"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("backup-codes/", views.backup_codes_new, name="backup-codes-new"),
+    path("", views.home, name="home"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/role/", views.change_role, name="change-role"),
+    path("settings/backup-codes/", views.new_backup_codes, name="new-backup-codes"),
+    path("settings/authenticator/", views.replace_authenticator, name="replace-authenticator"),
+    path("settings/download/", views.download_data, name="download-data"),
+    path("settings/delete/", views.delete_account, name="delete-account"),
+    path("deleted/", views.deleted, name="deleted"),
+]

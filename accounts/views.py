@@ -1,0 +1,268 @@
+"""Accounts: sign-up, the two-factor sign-in and set-up, settings, download my data, delete my account."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from allauth.account import views as allauth_views
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from two_factor.utils import get_otpauth_url
+from two_factor.views import LoginView
+
+from accounts import forms, services
+from accounts.access import public, two_factor_setup_step
+from accounts.models import BackupCodeDevice
+
+SETUP_KEY_SESSION = "two_factor_setup_key"
+NEW_CODES_SESSION = "backup_codes_to_show"
+REPLACING_SESSION = "replacing_authenticator_since"
+AGE_SESSION = "confirmed_16_or_over"
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+
+
+@public
+def start(request: HttpRequest) -> HttpResponse:
+    """Before the sign-up form: the 16+ question. Under 16s get a kind page and no account."""
+    form = forms.AgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["is_16_or_over"]:
+            request.session.pop(AGE_SESSION, None)
+            return redirect("accounts:under-16")
+        request.session[AGE_SESSION] = True
+        return redirect("account_signup")
+    return render(request, "accounts/start.html", {"form": form})
+
+
+@public
+def under_16(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/under_16.html")
+
+
+@public
+def signup(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """allauth's sign-up, only after the age question, and all or nothing."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    if not request.session.get(AGE_SESSION):
+        return redirect("accounts:start")
+    with transaction.atomic():
+        return allauth_views.signup(request, **kwargs)
+
+
+@public
+def allauth_login(request: HttpRequest) -> HttpResponse:
+    """allauth's own sign-in knows nothing of two-factor, so its address leads to ours."""
+    target = reverse("accounts:sign-in")
+    if next_url := request.GET.get("next"):
+        from urllib.parse import urlencode
+
+        target = f"{target}?{urlencode({'next': next_url})}"
+    return redirect(target)
+
+
+# --- Sign-in and sign-out -------------------------------------------------------------------
+
+
+class SignInView(LoginView):
+    """Email and password, then a code from the authenticator app or a backup code."""
+
+    template_name = "accounts/sign_in.html"
+    form_list = (
+        (LoginView.AUTH_STEP, forms.SignInForm),
+        (LoginView.TOKEN_STEP, forms.SignInCodeForm),
+        (LoginView.BACKUP_STEP, forms.SignInBackupCodeForm),
+    )
+
+    def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
+        # Our own forms at every step (the parent would swap in its own for the code step).
+        form = super(LoginView, self).get_form(step=step, **kwargs)
+        if self.show_timeout_error:
+            form.cleaned_data = getattr(form, "cleaned_data", {})
+            form.add_error(None, "You took too long, so for your safety we started again. Please sign in again")
+        return form
+
+    def get_device(self, step: str | None = None) -> Any:
+        if (step or self.steps.current) == self.BACKUP_STEP:
+            return BackupCodeDevice.objects.filter(user=self.get_user()).first()
+        return super().get_device(step)
+
+    def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form, **kwargs)
+        context["backup_codes_left"] = services.backup_codes_left(self.get_user()) if self.get_user() else 0
+        return context
+
+
+sign_in = public(SignInView.as_view())
+
+
+@public
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("pages:home")
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Called by the idle-timeout warning when the person chooses to stay signed in."""
+    return HttpResponse(status=204)
+
+
+# --- Two-factor set-up ----------------------------------------------------------------------
+
+
+def _qr_data_uri(otpauth_url: str) -> str:
+    image = qrcode.make(otpauth_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_key: str) -> HttpResponse:
+    b32_key = base64.b32encode(binascii.unhexlify(hex_key)).decode()
+    otpauth_url = get_otpauth_url(
+        accountname=settings.TWO_FACTOR_ACCOUNT_LABEL, secret=b32_key, issuer=settings.OTP_TOTP_ISSUER
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "qr_data_uri": _qr_data_uri(otpauth_url),
+            "key_text": services.key_as_text(hex_key),
+            "account_label": settings.TWO_FACTOR_ACCOUNT_LABEL,
+        },
+    )
+
+
+@two_factor_setup_step
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: connect an authenticator app. Nothing else opens until this is done."""
+    user: Any = request.user
+    if user_has_device(user):
+        return redirect("accounts:home")
+    hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
+    form = forms.NewAuthenticatorForm(request.POST or None, key=binascii.unhexlify(hex_key))
+    if request.method == "POST" and form.is_valid():
+        assert form.verified_t is not None
+        with transaction.atomic():
+            device, codes = services.set_up_two_factor(user=user, hex_key=hex_key, verified_t=form.verified_t)
+        otp_login(request, device)
+        request.session.cycle_key()
+        request.session.pop(SETUP_KEY_SESSION, None)
+        request.session[NEW_CODES_SESSION] = codes
+        return redirect("accounts:backup-codes-new")
+    return _authenticator_page(request, template="accounts/two_factor_setup.html", form=form, hex_key=hex_key)
+
+
+def backup_codes_new(request: HttpRequest) -> HttpResponse:
+    """Shows a fresh set of backup codes once; they are not kept anywhere readable."""
+    codes = request.session.pop(NEW_CODES_SESSION, None)
+    return render(request, "accounts/backup_codes_new.html", {"codes": codes})
+
+
+# --- Your space and settings ----------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html")
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "accounts/settings.html",
+        {"backup_codes_left": services.backup_codes_left(user), "role_label": user.get_role_display()},
+    )
+
+
+def change_role(request: HttpRequest) -> HttpResponse:
+    form = forms.RoleForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your choice has been saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/change_role.html", {"form": form})
+
+
+def new_backup_codes(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = forms.FreshCodeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        request.session[NEW_CODES_SESSION] = services.replace_backup_codes(user=user)
+        return redirect("accounts:backup-codes-new")
+    return render(
+        request,
+        "accounts/new_backup_codes.html",
+        {"form": form, "backup_codes_left": services.backup_codes_left(user)},
+    )
+
+
+def replace_authenticator(request: HttpRequest) -> HttpResponse:
+    """Move to a new phone or app: prove who you are with a code, then connect the new app."""
+    user: Any = request.user
+    since = request.session.get(REPLACING_SESSION)
+    if not since or timezone.now().timestamp() - since > 600:
+        form = forms.FreshCodeForm(request.POST or None, user=user, allow_backup_code=True)
+        if request.method == "POST" and form.is_valid():
+            request.session[REPLACING_SESSION] = timezone.now().timestamp()
+            request.session[SETUP_KEY_SESSION] = services.new_totp_key()
+            return redirect("accounts:replace-authenticator")
+        return render(request, "accounts/replace_authenticator_check.html", {"form": form})
+
+    hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
+    form = forms.NewAuthenticatorForm(request.POST or None, key=binascii.unhexlify(hex_key))
+    if request.method == "POST" and form.is_valid():
+        assert form.verified_t is not None
+        with transaction.atomic():
+            device, codes = services.set_up_two_factor(user=user, hex_key=hex_key, verified_t=form.verified_t)
+        otp_login(request, device)
+        request.session.pop(SETUP_KEY_SESSION, None)
+        request.session.pop(REPLACING_SESSION, None)
+        request.session[NEW_CODES_SESSION] = codes
+        messages.success(request, "Your new authenticator app is connected. Your old one no longer works.")
+        return redirect("accounts:backup-codes-new")
+    return _authenticator_page(request, template="accounts/replace_authenticator.html", form=form, hex_key=hex_key)
+
+
+def download_data(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method != "POST":
+        return render(request, "accounts/download_data.html")
+    data = services.export_data(user=user)
+    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+    # A neutral file name: a download list may be seen by someone else.
+    response["Content-Disposition"] = f'attachment; filename="account-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = forms.DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(user=user)
+        logout(request)
+        return redirect("accounts:deleted")
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@public
+def deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/deleted.html")
