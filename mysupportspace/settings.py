@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two_factor's sign-in looks it up; our backup codes are accounts.BackupCodeDevice
     "two_factor",
     "axes",
     "pages",
