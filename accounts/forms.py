@@ -46,7 +46,9 @@ class SignupDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = "We will send you a link to confirm it. Our emails never say what this site is about."
+        self.fields[
+            "email"
+        ].help_text = "We will send you a link to confirm it. Our emails never say what this site is about."
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.fields["password1"].error_messages["required"] = "Create a password"
         self.fields["password2"].error_messages["required"] = "Enter your password again"
@@ -123,8 +125,13 @@ class NewAuthenticatorForm(forms.Form):
         label="Code from your authenticator app",
         help_text="Enter the 6-digit code your app shows for this account.",
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"required": "Enter the 6-digit code from your authenticator app", "invalid": "Enter the code as 6 numbers"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "invalid": "Enter the code as 6 numbers",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
     def __init__(self, *args: Any, key: bytes, **kwargs: Any) -> None:
@@ -150,7 +157,9 @@ class FreshCodeForm(forms.Form):
         label="Code from your authenticator app",
         max_length=20,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
     )
 
     def __init__(self, *args: Any, user: User, allow_backup_code: bool = False, **kwargs: Any) -> None:

@@ -117,3 +117,6 @@ class BackupCodeDevice(ThrottlingMixin, Device):
 class BackupCode(models.Model):
     device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
     code_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return "backup code"

@@ -96,9 +96,7 @@ def erase_account_traces(user: User) -> None:
         model.objects.filter(username__iexact=user.email).delete()
     user_id = str(user.pk)
     stale = [
-        session.pk
-        for session in Session.objects.iterator()
-        if session.get_decoded().get("_auth_user_id") == user_id
+        session.pk for session in Session.objects.iterator() if session.get_decoded().get("_auth_user_id") == user_id
     ]
     Session.objects.filter(pk__in=stale).delete()
 

@@ -22,9 +22,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
         if any(item.get_closest_marker("browser") for item in items):
-            raise pytest.UsageError(
-                f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}: browser tests would be skipped."
-            )
+            raise pytest.UsageError(f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}: browser tests would be skipped.")
         return
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}")
     for item in items:
@@ -50,9 +48,7 @@ def server_url(transactional_db: None) -> Iterator[str]:
     shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     for connection in shared.values():
         connection.inc_thread_sharing()
-    thread = LiveServerThread(
-        "127.0.0.1", static_handler=lambda app: app, connections_override=shared, port=0
-    )
+    thread = LiveServerThread("127.0.0.1", static_handler=lambda app: app, connections_override=shared, port=0)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()

@@ -40,9 +40,7 @@ def test_the_button_leaves_for_the_neutral_site_and_back_does_not_return(
     assert "using-this-site-safely" not in page.url
 
 
-def test_shift_three_times_leaves_for_the_neutral_site(
-    page: Page, server_url: str, neutral_site: str
-) -> None:
+def test_shift_three_times_leaves_for_the_neutral_site(page: Page, server_url: str, neutral_site: str) -> None:
     _visit_two_pages(page, server_url)
     page.locator("h1").click()
     for _ in range(3):
