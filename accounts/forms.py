@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -33,8 +34,8 @@ class AgeForm(forms.Form):
     )
 
 
-class SignupDetailsForm(forms.Form):
-    """Added by allauth to its sign-up form (ACCOUNT_SIGNUP_FORM_CLASS); the adapter saves the role."""
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form with the person's role; the adapter saves the role with the user."""
 
     role = forms.ChoiceField(
         label="Which describes you best?",
@@ -55,8 +56,7 @@ class SignupDetailsForm(forms.Form):
         self.fields["password2"].label = "Enter your password again"
         self.fields["password1"].help_text = "At least 10 characters. A few unrelated words work well."
 
-    def signup(self, request: Any, user: User) -> None:
-        """The role is already saved with the user by the adapter, so nothing is left half-made."""
+    field_order = ["email", "password1", "password2", "role"]
 
 
 class SignInForm(AuthenticationForm):
@@ -92,8 +92,9 @@ class SignInForm(AuthenticationForm):
 class SignInCodeForm(AuthenticationTokenForm):
     otp_error_messages = CODE_ERRORS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    # The wizard passes `user` and `initial_device` only to forms whose signature names them.
+    def __init__(self, user: Any, initial_device: Any, **kwargs: Any) -> None:
+        super().__init__(user, initial_device, **kwargs)
         field = self.fields["otp_token"]
         field.label = "Code from your authenticator app"
         field.help_text = "The 6-digit code changes every 30 seconds."
@@ -109,8 +110,8 @@ class SignInCodeForm(AuthenticationTokenForm):
 class SignInBackupCodeForm(BackupTokenForm):
     otp_error_messages = BACKUP_ERRORS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, user: Any, initial_device: Any, **kwargs: Any) -> None:
+        super().__init__(user, initial_device, **kwargs)
         field = self.fields["otp_token"]
         field.label = "Backup code"
         field.help_text = "One of the codes you wrote down when you set up your account, like abcde-23456."

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models, transaction
-from django_otp.models import Device, ThrottlingMixin
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 BACKUP_CODE_COUNT = 10
 # Ten characters from a 32-letter alphabet without look-alikes: 50 bits each, so a fast
@@ -66,7 +66,7 @@ class User(AbstractUser):
         return self.role == Role.SUPPORTER
 
 
-class BackupCodeDevice(ThrottlingMixin, Device):
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     """One-use backup codes, kept only as salted hashes and shown to the person once."""
 
     salt = models.CharField(max_length=64, default="")

@@ -40,7 +40,7 @@ AGE_SESSION = "confirmed_16_or_over"
 @public
 def start(request: HttpRequest) -> HttpResponse:
     """Before the sign-up form: the 16+ question. Under 16s get a kind page and no account."""
-    form = forms.AgeForm(request.POST or None)
+    form = forms.AgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not form.cleaned_data["is_16_or_over"]:
             request.session.pop(AGE_SESSION, None)
@@ -158,7 +158,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(user):
         return redirect("accounts:home")
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
-    form = forms.NewAuthenticatorForm(request.POST or None, key=binascii.unhexlify(hex_key))
+    form = forms.NewAuthenticatorForm(request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key))
     if request.method == "POST" and form.is_valid():
         assert form.verified_t is not None
         with transaction.atomic():
@@ -194,7 +194,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 def change_role(request: HttpRequest) -> HttpResponse:
-    form = forms.RoleForm(request.POST or None, instance=request.user)
+    form = forms.RoleForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your choice has been saved.")
@@ -204,7 +204,7 @@ def change_role(request: HttpRequest) -> HttpResponse:
 
 def new_backup_codes(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = forms.FreshCodeForm(request.POST or None, user=user)
+    form = forms.FreshCodeForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         request.session[NEW_CODES_SESSION] = services.replace_backup_codes(user=user)
         return redirect("accounts:backup-codes-new")
@@ -220,7 +220,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     since = request.session.get(REPLACING_SESSION)
     if not since or timezone.now().timestamp() - since > 600:
-        form = forms.FreshCodeForm(request.POST or None, user=user, allow_backup_code=True)
+        form = forms.FreshCodeForm(request.POST if request.method == "POST" else None, user=user, allow_backup_code=True)
         if request.method == "POST" and form.is_valid():
             request.session[REPLACING_SESSION] = timezone.now().timestamp()
             request.session[SETUP_KEY_SESSION] = services.new_totp_key()
@@ -228,7 +228,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/replace_authenticator_check.html", {"form": form})
 
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
-    form = forms.NewAuthenticatorForm(request.POST or None, key=binascii.unhexlify(hex_key))
+    form = forms.NewAuthenticatorForm(request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key))
     if request.method == "POST" and form.is_valid():
         assert form.verified_t is not None
         with transaction.atomic():
@@ -255,7 +255,7 @@ def download_data(request: HttpRequest) -> HttpResponse:
 
 def delete_account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = forms.DeleteAccountForm(request.POST or None, user=user)
+    form = forms.DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         services.delete_account(user=user)
         logout(request)

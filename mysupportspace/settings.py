@@ -145,7 +145,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 # allauth: sign-up, email verification, password reset and email change. Nothing it does
 # signs a person in: sign-in is only through the two-factor sign-in (accounts.views.SignInView).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import BackupCode
+from tests.accounts.helpers import choose_backup_code, is_verified, submit_backup_code, submit_code, submit_password
+from tests.factories import PASSWORD, current_code, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_password_then_code_signs_in_and_cycles_the_session(client: Client, alice) -> None:
+    response = submit_password(client, "alice@example.org", PASSWORD)
+    assert response.status_code == 200
+    assert "Enter your code" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    key_before = client.session.session_key
+
+    response = submit_code(client, current_code(alice))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+    assert is_verified(client)
+    assert client.session.session_key != key_before
+    assert client.get("/account/").status_code == 200
+
+
+def test_email_is_matched_whatever_its_case(client: Client, alice) -> None:
+    response = submit_password(client, "Alice@Example.org", PASSWORD)
+    assert "Enter your code" in response.content.decode()
+
+
+def test_a_wrong_password_gets_a_calm_error(client: Client, alice) -> None:
+    response = submit_password(client, "alice@example.org", "not the password")
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Enter a correct email address and password" in html
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("code", ["", "12345", "abcdef", "1234567"])
+def test_a_malformed_code_gets_a_calm_error(client: Client, alice, code: str) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    response = submit_code(client, code)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'href="#id_token-otp_token"' in html
+    assert not is_verified(client)
+
+
+def test_a_wrong_code_does_not_sign_in(client: Client, alice) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    wrong = f"{(int(current_code(alice)) + 1) % 1_000_000:06d}"
+    response = submit_code(client, wrong)
+    assert "That code did not work" in response.content.decode()
+    assert not is_verified(client)
+
+
+def test_a_code_that_was_already_used_is_refused(alice) -> None:
+    code = current_code(alice)
+    first, second = Client(), Client()
+    submit_password(first, "alice@example.org", PASSWORD)
+    submit_code(first, code)
+    assert is_verified(first)
+
+    submit_password(second, "alice@example.org", PASSWORD)
+    submit_code(second, code)
+    assert not is_verified(second)
+
+
+def test_a_code_from_two_steps_ago_is_refused(client: Client, alice) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    submit_code(client, current_code(alice, at=time.time() - 65))
+    assert not is_verified(client)
+
+
+def test_codes_are_throttled_after_failures(client: Client, alice) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    for wrong in ["000000", "000001", "000002"]:
+        submit_code(client, wrong)
+    # Even the right code is refused while the back-off lasts.
+    response = submit_code(client, current_code(alice))
+    assert not is_verified(client)
+    assert "wait" in response.content.decode()
+
+
+def test_a_backup_code_signs_in_once(alice) -> None:
+    codes = services.replace_backup_codes(user=alice)
+    client = Client()
+    submit_password(client, "alice@example.org", PASSWORD)
+    response = choose_backup_code(client)
+    assert "Use a backup code" in response.content.decode()
+
+    response = submit_backup_code(client, codes[3])
+    assert response.status_code == 302
+    assert is_verified(client)
+    assert services.backup_codes_left(alice) == 9
+
+    again = Client()
+    submit_password(again, "alice@example.org", PASSWORD)
+    choose_backup_code(again)
+    response = submit_backup_code(again, codes[3])
+    assert "That backup code did not work" in response.content.decode()
+    assert not is_verified(again)
+
+
+def test_backup_codes_are_stored_only_as_hashes(alice) -> None:
+    codes = services.replace_backup_codes(user=alice)
+    stored = list(BackupCode.objects.values_list("code_hash", flat=True))
+    assert len(stored) == 10
+    for code in codes:
+        plain = code.replace("-", "")
+        assert all(plain not in value for value in stored)
+
+
+def test_an_unverified_email_cannot_sign_in_and_gets_a_new_link(client: Client) -> None:
+    make_user("new@example.org", verified_email=False, two_factor=False)
+    response = submit_password(client, "new@example.org", PASSWORD)
+    html = response.content.decode()
+    assert "Confirm your email address first" in html
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[-1].subject == "Confirm your email address"
+
+
+def test_allauths_own_login_address_leads_to_the_two_factor_sign_in(client: Client, alice) -> None:
+    response = client.get("/account/login/?next=/account/settings/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/?next=%2Faccount%2Fsettings%2F"
+    response = client.post("/account/login/", {"login": "alice@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_there_is_no_remember_this_browser(client: Client, alice) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    response = client.get("/account/sign-in/")
+    assert "remember" not in response.content.decode().lower()
+    submit_code(client, current_code(alice))
+    assert not any(name.startswith("remember-cookie") for name in client.cookies)
+
+
+def test_the_session_cookie_ends_with_the_browser(client: Client, alice) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    response = submit_code(client, current_code(alice))
+    cookie = response.cookies["sessionid"]
+    assert not cookie["expires"]
+    assert not cookie["max-age"]
+    assert cookie["httponly"]
+
+
+def test_the_session_ends_after_30_idle_minutes(alice_client: Client) -> None:
+    assert alice_client.get("/account/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=29)):
+        assert alice_client.get("/account/").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=29 + 31)):
+        response = alice_client.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/")
+
+
+def test_signing_out_ends_the_session(alice_client: Client) -> None:
+    response = alice_client.post("/account/sign-out/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in alice_client.session
+    assert alice_client.get("/account/").status_code == 302
+
+
+def test_the_idle_warning_is_on_private_pages(alice_client: Client) -> None:
+    html = alice_client.get("/account/").content.decode()
+    assert 'id="idle-warning"' in html
+    assert 'data-idle-minutes="30"' in html

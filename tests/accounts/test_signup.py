@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"email": "new.person@example.org", "password1": "a-long and unusual pass", "password2": "a-long and unusual pass", "role": "witness"}
+
+
+def _past_the_age_question(client: Client) -> None:
+    response = client.post("/account/start/", {"is_16_or_over": "yes"})
+    assert response["Location"] == "/account/signup/"
+
+
+def _confirmation_link() -> str:
+    return re.search(r"https?://[^/]+(/account/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
+
+
+def test_sign_up_makes_an_unverified_account_with_a_role_and_does_not_sign_in(client: Client) -> None:
+    _past_the_age_question(client)
+    response = client.post("/account/signup/", GOOD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/confirm-email/"
+    user = User.objects.get(email="new.person@example.org")
+    assert user.role == "witness"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_confirmation_email_is_neutral(client: Client) -> None:
+    _past_the_age_question(client)
+    client.post("/account/signup/", GOOD)
+
+    message = mail.outbox[-1]
+    assert message.subject == "Confirm your email address"
+    assert message.from_email == "Account notifications <no-reply@localhost>"
+    words = (message.subject + message.body + message.alternatives[0][0]).lower()
+    for revealing in ["crime", "victim", "abuse", "support", "diary", "safe"]:
+        assert revealing not in words
+
+
+def test_confirming_the_email_does_not_sign_in(client: Client) -> None:
+    _past_the_age_question(client)
+    client.post("/account/signup/", GOOD)
+    link = _confirmation_link()
+
+    assert client.get(link).status_code == 200
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/"
+    assert EmailAddress.objects.get(email="new.person@example.org").verified
+    assert "_auth_user_id" not in client.session
+
+
+def test_under_16_gets_a_kind_page_and_no_account(client: Client) -> None:
+    response = client.post("/account/start/", {"is_16_or_over": "no"}, follow=True)
+    html = response.content.decode()
+    assert "There is support for you" in html
+    assert "Childline" in html
+    assert "0800 1111" in html
+    # And the sign-up form stays closed to them.
+    assert client.get("/account/signup/")["Location"] == "/account/start/"
+    assert client.post("/account/signup/", GOOD)["Location"] == "/account/start/"
+    assert not User.objects.exists()
+
+
+def test_the_age_question_needs_an_answer(client: Client) -> None:
+    response = client.post("/account/start/", {})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'href="#id_is_16_or_over_0"' in html
+    assert "Select yes if you are 16 or over" in html
+
+
+def test_sign_up_form_is_closed_without_the_age_question(client: Client) -> None:
+    assert client.get("/account/signup/")["Location"] == "/account/start/"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"email": ""}, "email", "Enter your email address"),
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"password1": "short", "password2": "short"}, "password1", "too short"),
+        ({"password1": "password123", "password2": "password123"}, "password1", "too common"),
+        ({"password2": "something else entirely"}, "password2", "same password"),
+        ({"role": ""}, "role", "Select which describes you best"),
+        ({"role": "admin"}, "role", "Select a valid choice"),
+    ],
+)
+def test_bad_sign_up_input_gets_an_error_summary_and_makes_nothing(client: Client, change: dict, field: str, message: str) -> None:
+    _past_the_age_question(client)
+    response = client.post("/account/signup/", {**GOOD, **change})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert message.lower() in html.lower()
+    assert f'href="#id_{field}' in html
+    assert not User.objects.exists()
+    assert not EmailAddress.objects.exists()
+
+
+def test_a_duplicate_email_is_not_revealed_but_the_owner_is_told(client: Client, alice) -> None:
+    """Whether someone has an account here is private: the page is the same, the owner gets an email."""
+    _past_the_age_question(client)
+    response = client.post("/account/signup/", {**GOOD, "email": "alice@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/account/confirm-email/"
+    assert User.objects.filter(email="alice@example.org").count() == 1
+    assert mail.outbox[-1].to == ["alice@example.org"]
+    assert mail.outbox[-1].subject == "About your account"
+
+
+def test_sign_up_is_rate_limited_with_a_calm_page(client: Client) -> None:
+    for number in range(10):
+        _past_the_age_question(client)
+        client.post("/account/signup/", {**GOOD, "email": f"person{number}@example.org"})
+    _past_the_age_question(client)
+    response = client.post("/account/signup/", {**GOOD, "email": "one.more@example.org"})
+    assert response.status_code == 429
+    assert "Please wait a moment" in response.content.decode()
+    assert not User.objects.filter(email="one.more@example.org").exists()
