@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.test import Client
 from django.http import HttpResponse as Response
+from django.test import Client
 
 WIZARD = "sign_in_view-current_step"
 
