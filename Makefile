@@ -51,8 +51,9 @@ migrate: setup
 content: setup
 	$(LOCAL_ENV) $(MANAGE) load_content
 
+# A full-access staff account: make superuser EMAIL=you@example.org
 superuser: setup migrate
-	$(LOCAL_ENV) $(MANAGE) createsuperuser
+	$(LOCAL_ENV) $(MANAGE) create_staff --superuser "$(EMAIL)"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -63,6 +63,24 @@ def check_code(*, user: User, code: str, allow_backup_code: bool = False) -> boo
     return False
 
 
+@transaction.atomic
+def create_staff_account(
+    *, email: str, password: str, superuser: bool = False, groups: list[Any] | None = None
+) -> User:
+    """A staff account whose address is taken as confirmed; two-factor is set up at first sign-in."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.password_validation import validate_password
+
+    user = User(email=email.strip().lower(), role="supporter", is_staff=True, is_superuser=superuser)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(groups or [])
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
 def export_data(*, user: User) -> dict[str, Any]:
     """Everything the service holds about a person, one section per app."""
     return {

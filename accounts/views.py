@@ -158,7 +158,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(user):
         return redirect("accounts:home")
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
-    form = forms.NewAuthenticatorForm(request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key))
+    form = forms.NewAuthenticatorForm(
+        request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key)
+    )
     if request.method == "POST" and form.is_valid():
         assert form.verified_t is not None
         with transaction.atomic():
@@ -220,7 +222,9 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     since = request.session.get(REPLACING_SESSION)
     if not since or timezone.now().timestamp() - since > 600:
-        form = forms.FreshCodeForm(request.POST if request.method == "POST" else None, user=user, allow_backup_code=True)
+        form = forms.FreshCodeForm(
+            request.POST if request.method == "POST" else None, user=user, allow_backup_code=True
+        )
         if request.method == "POST" and form.is_valid():
             request.session[REPLACING_SESSION] = timezone.now().timestamp()
             request.session[SETUP_KEY_SESSION] = services.new_totp_key()
@@ -228,7 +232,9 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/replace_authenticator_check.html", {"form": form})
 
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
-    form = forms.NewAuthenticatorForm(request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key))
+    form = forms.NewAuthenticatorForm(
+        request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key)
+    )
     if request.method == "POST" and form.is_valid():
         assert form.verified_t is not None
         with transaction.atomic():

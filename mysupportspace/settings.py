@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",  # two_factor's sign-in looks it up; our backup codes are accounts.BackupCodeDevice
     "two_factor",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pages",
     "accounts",
     "guides",
@@ -122,6 +124,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Background tasks live in the database, so nothing queued is lost while the worker is down;
+# `manage.py db_worker` runs them (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Accounts and sessions ------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +193,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The sign-in form passes the email address as `username` (Django's AuthenticationForm).
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
@@ -241,6 +249,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Guides may embed videos from these privacy-respecting hosts (https:// embed links only); the
+# CSP lets exactly these hosts into frames. Uploaded videos are served by the site itself.
+GUIDES_VIDEO_HOSTS = env_list("GUIDES_VIDEO_HOSTS", ["www.youtube-nocookie.com", "player.vimeo.com"])
+for _host in GUIDES_VIDEO_HOSTS:
+    if not _host.replace("-", "").replace(".", "").isalnum():
+        raise ImproperlyConfigured(f"GUIDES_VIDEO_HOSTS must be host names such as player.vimeo.com, not {_host!r}.")
+if GUIDES_VIDEO_HOSTS:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [f"https://{host}" for host in GUIDES_VIDEO_HOSTS]
+
 # --- Email ----------------------------------------------------------------------------------
 
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -256,6 +273,26 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Account notifications <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Staff", address) for address in env_list("ADMIN_EMAILS", [])]
+
+# --- Referrals ------------------------------------------------------------------------------
+
+# When the caseworker team works, for what the out-of-hours confirmation promises: days (mon..sun),
+# hours (HH:MM-HH:MM, UK time) and whole days closed (YYYY-MM-DD). Checked at start-up.
+REFERRALS_SERVICE_DAYS = env_list("REFERRALS_SERVICE_DAYS", ["mon", "tue", "wed", "thu", "fri"])
+REFERRALS_SERVICE_HOURS = env_str("REFERRALS_SERVICE_HOURS", "08:00-17:00")
+REFERRALS_CLOSED_DATES = env_list("REFERRALS_CLOSED_DATES", [])
+# Hand-offs are POSTed as signed JSON to these addresses; with none set they stay in the caseworker queue.
+REFERRALS_CASEWORKER_ENDPOINT = env_url("REFERRALS_CASEWORKER_ENDPOINT")
+REFERRALS_SILVERCLOUD_ENDPOINT = env_url("REFERRALS_SILVERCLOUD_ENDPOINT")
+REFERRALS_SIGNING_SECRET = env_str("REFERRALS_SIGNING_SECRET")
+if (REFERRALS_CASEWORKER_ENDPOINT or REFERRALS_SILVERCLOUD_ENDPOINT) and len(REFERRALS_SIGNING_SECRET) < 32:
+    raise ImproperlyConfigured("REFERRALS_SIGNING_SECRET (32 characters or more) must be set with a hand-off endpoint.")
+REFERRALS_DELIVERY_TIMEOUT_SECONDS = env_int("REFERRALS_DELIVERY_TIMEOUT_SECONDS", 10, minimum=1)
+REFERRALS_DELIVERY_MAX_ATTEMPTS = env_int("REFERRALS_DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
+# The wait before the second attempt; it doubles after each failure, up to an hour.
+REFERRALS_RETRY_DELAY_SECONDS = env_int("REFERRALS_RETRY_DELAY_SECONDS", 30, minimum=1)
+# Told (in neutral words) of each new request and each hand-off that could not be delivered.
+REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS", []))
 
 # --- Static files ---------------------------------------------------------------------------
 

@@ -34,12 +34,22 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "accounts:sign-out",
     "accounts:start",
     "accounts:under-16",
+    "guides:guide",
+    "guides:search",
+    "guides:step",
+    "guides:step-captions",
+    "guides:step-of",
+    "guides:step-video",
+    "guides:topic",
+    "guides:topics",
     "pages:accessibility",
     "pages:help-now",
     "pages:home",
     "pages:privacy",
     "pages:quick-exit",
     "pages:using-safely",
+    "rights:index",
+    "rights:page",
 }
 SETUP_STEP_URL_NAMES = {"accounts:two-factor-setup"}
 

@@ -11,7 +11,12 @@ from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {"email": "new.person@example.org", "password1": "a-long and unusual pass", "password2": "a-long and unusual pass", "role": "witness"}
+GOOD = {
+    "email": "new.person@example.org",
+    "password1": "a-long and unusual pass",
+    "password2": "a-long and unusual pass",
+    "role": "witness",
+}
 
 
 def _past_the_age_question(client: Client) -> None:
@@ -98,7 +103,9 @@ def test_sign_up_form_is_closed_without_the_age_question(client: Client) -> None
         ({"role": "admin"}, "role", "Select a valid choice"),
     ],
 )
-def test_bad_sign_up_input_gets_an_error_summary_and_makes_nothing(client: Client, change: dict, field: str, message: str) -> None:
+def test_bad_sign_up_input_gets_an_error_summary_and_makes_nothing(
+    client: Client, change: dict, field: str, message: str
+) -> None:
     _past_the_age_question(client)
     response = client.post("/account/signup/", {**GOOD, **change})
 
