@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("accounts.allauth_urls")),
+    path("guides/", include("guides.urls")),
+    path("rights/", include("guides.rights_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,8 @@ class NavItem:
 # (label, URL name, URL namespace that marks the item as current, shown to: "all", "guests" or "members")
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "pages", "all"),
+    ("Guides", "guides:topics", "guides", "all"),
+    ("Your rights", "rights:index", "rights", "all"),
     ("Your space", "accounts:home", "accounts", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Sign in", "accounts:sign-in", "", "guests"),

@@ -1,0 +1,136 @@
+"""The editors' side: topics, guides with their ordered steps, and rights pages.
+
+People's progress, answers and saved items are private and have no admin screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from guides.models import Guide, RightsPage, Status, Step, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("title", "order", "audience", "published", "guide_count")
+    list_editable = ("order", "published")
+    list_filter = ("published", "audience")
+    search_fields = ("title", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(guide_count=Count("guides"))
+
+    @admin.display(description="Guides", ordering="guide_count")
+    def guide_count(self, topic: Any) -> int:
+        return topic.guide_count
+
+
+class StepInlineFormSet(forms.BaseInlineFormSet):
+    """Refuses to publish a guide whose steps are not ready (a video without captions or a transcript)."""
+
+    def clean(self) -> None:
+        super().clean()
+        guide: Guide = self.instance
+        if guide.status != Status.PUBLISHED or any(self.errors):
+            return
+        steps = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        problems = guide.publication_problems(steps=steps)
+        if problems:
+            raise ValidationError([*problems, "Save it as a draft until then."])
+
+
+class StepInline(admin.StackedInline):
+    model = Step
+    formset = StepInlineFormSet
+    extra = 0
+    ordering = ("order", "pk")
+    fieldsets = (
+        (None, {"fields": ("order", "kind", "title", "body_markdown")}),
+        ("Technique", {"fields": ("timer_seconds",), "classes": ("collapse",)}),
+        ("Video", {"fields": ("video_file", "video_url", "captions_file", "transcript"), "classes": ("collapse",)}),
+        (
+            "Activity",
+            {"fields": ("activity_type", "prompt", "options", "scale_low", "scale_high"), "classes": ("collapse",)},
+        ),
+    )
+
+
+@admin.register(Guide)
+class GuideAdmin(admin.ModelAdmin):
+    list_display = ("title", "topic", "audience", "status", "members_only", "minutes", "order")
+    list_filter = ("status", "audience", "members_only", "topic")
+    search_fields = ("title", "summary", "slug")
+    list_select_related = ("topic",)
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("preview_link",)
+    fields = (
+        "topic",
+        "title",
+        "slug",
+        "summary",
+        "audience",
+        "members_only",
+        "minutes",
+        "order",
+        "status",
+        "preview_link",
+    )
+    inlines = (StepInline,)
+    actions = ("publish", "unpublish")
+
+    @admin.display(description="Preview")
+    def preview_link(self, guide: Guide) -> str:
+        if not guide.pk:
+            return "Save the guide to preview it."
+        url = reverse("guides:preview-guide", kwargs={"slug": guide.slug})
+        return format_html('<a href="{}">See this guide as a person will see it</a> (saved changes only)', url)
+
+    @admin.action(description="Publish the selected guides")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
+        published = 0
+        for guide in queryset.prefetch_related("steps"):
+            problems = guide.publication_problems()
+            if problems:
+                self.message_user(request, f"“{guide}” was not published: {' '.join(problems)}", messages.ERROR)
+                continue
+            guide.status = Status.PUBLISHED
+            guide.save(update_fields=["status", "updated_at"])
+            published += 1
+        if published:
+            self.message_user(request, f"{published} guide(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Return the selected guides to draft")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
+        count = queryset.update(status=Status.DRAFT)
+        self.message_user(request, f"{count} guide(s) returned to draft.", messages.SUCCESS)
+
+
+@admin.register(RightsPage)
+class RightsPageAdmin(admin.ModelAdmin):
+    list_display = ("title", "order", "status")
+    list_editable = ("order", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "summary", "body_markdown")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("preview_link",)
+
+    @admin.display(description="Preview")
+    def preview_link(self, page: RightsPage) -> str:
+        if not page.pk:
+            return "Save the page to preview it."
+        url = reverse("rights:preview", kwargs={"slug": page.slug})
+        return format_html('<a href="{}">See this page as a person will see it</a> (saved changes only)', url)

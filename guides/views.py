@@ -1,0 +1,358 @@
+"""Topics, guides and steps (public unless members-only), a person's place in them, and rights pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import public
+from guides import services
+from guides.forms import ActivityForm, SearchForm
+from guides.models import (
+    ActivityAnswer,
+    Guide,
+    GuideProgress,
+    RightsPage,
+    SavedItem,
+    Status,
+    Step,
+    StepKind,
+    Topic,
+    audiences_for_role,
+)
+
+# --- Fetching, scoped to who is asking ----------------------------------------------------------
+
+
+def _visible_guide(request: HttpRequest, slug: str) -> Guide:
+    """A published guide this person may open, with its topic and steps; 404 for anyone else."""
+    guides = Guide.objects.visible_to(request.user).select_related("topic").prefetch_related("steps")
+    return get_object_or_404(guides, slug=slug)
+
+
+def _preview_guide(request: HttpRequest, slug: str) -> Guide:
+    """Any guide, draft or not, for staff previewing it; 404 for everyone else."""
+    if not request.user.is_staff:
+        raise Http404
+    return get_object_or_404(Guide.objects.select_related("topic").prefetch_related("steps"), slug=slug)
+
+
+def _step_or_404(guide: Guide, number: int) -> Step:
+    step = guide.step_number(number)
+    if step is None:
+        raise Http404
+    return step
+
+
+def _progress_for(request: HttpRequest, guide: Guide) -> GuideProgress | None:
+    if not request.user.is_authenticated:
+        return None
+    return GuideProgress.objects.filter(user=request.user, guide=guide).first()
+
+
+def _role(request: HttpRequest) -> str | None:
+    return getattr(request.user, "role", None) if request.user.is_authenticated else None
+
+
+# --- Browsing -------------------------------------------------------------------------------------
+
+
+@public
+def topics(request: HttpRequest) -> HttpResponse:
+    visible = Guide.objects.visible_to(request.user)
+    topic_list = list(
+        Topic.objects.published()
+        .annotate(guide_count=Count("guides", filter=Q(guides__in=visible)))
+        .filter(guide_count__gt=0)
+    )
+    # A supporter sees the topics written for supporters first.
+    preferred = audiences_for_role(_role(request))
+    if request.user.is_authenticated:
+        topic_list.sort(key=lambda topic: topic.audience not in preferred or topic.audience == "everyone")
+    return render(request, "guides/topics.html", {"topics": topic_list, "search_form": SearchForm()})
+
+
+@public
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    guides = list(Guide.objects.visible_to(request.user).filter(topic=topic).annotate(step_count=Count("steps")))
+    hidden_count = 0
+    progress_by_guide: dict[int, GuideProgress] = {}
+    if request.user.is_authenticated:
+        progress_by_guide = {
+            row.guide_id: row
+            for row in GuideProgress.objects.filter(user=request.user, guide__in=[g.pk for g in guides])
+        }
+    else:
+        hidden_count = Guide.objects.published().filter(topic=topic, members_only=True).count()
+    rows = [{"guide": guide, "progress": progress_by_guide.get(guide.pk)} for guide in guides]
+    return render(request, "guides/topic.html", {"topic": topic, "rows": rows, "members_only_count": hidden_count})
+
+
+@public
+def guide(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _visible_guide(request, slug)
+    return _render_guide(request, guide, preview=False)
+
+
+def preview_guide(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _preview_guide(request, slug)
+    return _render_guide(request, guide, preview=True)
+
+
+def _render_guide(request: HttpRequest, guide: Guide, *, preview: bool) -> HttpResponse:
+    steps = guide.ordered_steps()
+    progress = None if preview else _progress_for(request, guide)
+    resume_number = None
+    if progress and not progress.is_complete:
+        resume_step = progress.resume_step(steps)
+        resume_number = steps.index(resume_step) + 1 if resume_step else None
+    saved = (
+        not preview
+        and request.user.is_authenticated
+        and SavedItem.objects.filter(user=request.user, guide=guide).exists()
+    )
+    return render(
+        request,
+        "guides/guide.html",
+        {
+            "guide": guide,
+            "steps": steps,
+            "progress": progress,
+            "resume_number": resume_number,
+            "saved": saved,
+            "preview": preview,
+            "step_url_name": "guides:preview-step" if preview else "guides:step",
+        },
+    )
+
+
+@public
+def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    guide = _visible_guide(request, slug)
+    step = _step_or_404(guide, number)
+    form = None
+    if request.user.is_authenticated and step.kind == StepKind.ACTIVITY:
+        earlier = ActivityAnswer.objects.filter(user=request.user, step=step).values_list("answer", flat=True).first()
+        form = ActivityForm(step, initial=ActivityForm.initial_for(step, earlier))
+    return _render_step(request, guide, step, number, form=form, preview=False)
+
+
+def preview_step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    guide = _preview_guide(request, slug)
+    step = _step_or_404(guide, number)
+    form = ActivityForm(step) if step.kind == StepKind.ACTIVITY else None
+    return _render_step(request, guide, step, number, form=form, preview=True)
+
+
+def _render_step(
+    request: HttpRequest,
+    guide: Guide,
+    step: Step,
+    number: int,
+    *,
+    form: ActivityForm | None,
+    preview: bool,
+    status: int = 200,
+) -> HttpResponse:
+    steps = guide.ordered_steps()
+    signed_in = request.user.is_authenticated and not preview
+    progress = _progress_for(request, guide) if signed_in else None
+    saved = signed_in and step.can_be_saved and SavedItem.objects.filter(user=request.user, step=step).exists()
+    return render(
+        request,
+        "guides/step.html",
+        {
+            "guide": guide,
+            "step": step,
+            "number": number,
+            "total": len(steps),
+            "previous_number": number - 1 if number > 1 else None,
+            "next_number": number + 1 if number < len(steps) else None,
+            "form": form,
+            "progress": progress,
+            "saved": saved,
+            "preview": preview,
+            "signed_in": signed_in,
+            "step_url_name": "guides:preview-step" if preview else "guides:step",
+            "guide_url": reverse("guides:preview-guide" if preview else "guides:guide", kwargs={"slug": guide.slug}),
+        },
+        status=status,
+    )
+
+
+# --- Saving a person's place ----------------------------------------------------------------------
+
+ACTIONS = {"next", "previous", "leave"}
+
+
+@require_POST
+def step_save(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Save the answer (for an activity) and the person's place, then go where they asked."""
+    guide = _visible_guide(request, slug)
+    step = _step_or_404(guide, number)
+    action = request.POST.get("action", "next")
+    if action not in ACTIONS:
+        action = "next"
+    answer = None
+    if step.kind == StepKind.ACTIVITY:
+        form = ActivityForm(step, request.POST)
+        if not form.is_valid():
+            return _render_step(request, guide, step, number, form=form, preview=False, status=400)
+        answer = form.cleaned_data["answer"]
+
+    user: Any = request.user
+    if action == "previous":
+        services.save_step(user=user, step=step, answer=answer, go_to=guide.step_before(step))
+        return redirect("guides:step", slug=guide.slug, number=max(number - 1, 1))
+    if action == "leave":
+        services.save_step(user=user, step=step, answer=answer, go_to=step)
+        messages.success(request, "Your place is saved. You can carry on from here whenever you are ready.")
+        return redirect("accounts:home")
+    following = guide.step_after(step)
+    if following is None:
+        services.save_step(user=user, step=step, answer=answer, go_to=step, finish=True)
+        messages.success(request, "You have finished this guide. Well done for taking the time.")
+        return redirect("guides:guide", slug=guide.slug)
+    services.save_step(user=user, step=step, answer=answer, go_to=following)
+    return redirect("guides:step", slug=guide.slug, number=number + 1)
+
+
+@require_POST
+def restart(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _visible_guide(request, slug)
+    services.restart_guide(user=request.user, guide=guide)  # type: ignore[arg-type]
+    return redirect("guides:step", slug=guide.slug, number=1)
+
+
+@public
+def step_of(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stable link to one step (used by saved items and the diary), wherever the step now stands."""
+    step = get_object_or_404(Step.objects.select_related("guide"), pk=pk)
+    guide = _visible_guide(request, step.guide.slug)
+    number = [candidate.pk for candidate in guide.ordered_steps()].index(step.pk) + 1
+    return redirect("guides:step", slug=guide.slug, number=number)
+
+
+# --- Things that help me -------------------------------------------------------------------------
+
+
+@require_POST
+def save_step_item(request: HttpRequest, pk: int) -> HttpResponse:
+    step = get_object_or_404(
+        Step.objects.filter(
+            kind__in=[StepKind.TECHNIQUE, StepKind.TIPS], guide__in=Guide.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    services.save_to_things_that_help(user=request.user, step=step)  # type: ignore[arg-type]
+    messages.success(request, f"“{step.title}” is saved to things that help you.")
+    return redirect("guides:step-of", pk=step.pk)
+
+
+@require_POST
+def save_guide_item(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _visible_guide(request, slug)
+    services.save_to_things_that_help(user=request.user, guide=guide)  # type: ignore[arg-type]
+    messages.success(request, f"“{guide.title}” is saved to things that help you.")
+    return redirect("guides:guide", slug=guide.slug)
+
+
+def things_that_help(request: HttpRequest) -> HttpResponse:
+    published = Q(step__guide__status=Status.PUBLISHED) | Q(guide__status=Status.PUBLISHED)
+    items = SavedItem.objects.for_user(request.user).filter(published)  # type: ignore[arg-type]
+    return render(request, "guides/things_that_help.html", {"items": items})
+
+
+@require_POST
+def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(SavedItem, pk=pk, user=request.user)
+    item.delete()
+    messages.success(request, f"“{item.title}” is no longer on your list.")
+    return redirect("guides:things-that-help")
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+@public
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    terms = form.terms() if form.is_bound else []
+    guides: list[Guide] = []
+    pages: list[RightsPage] = []
+    if terms:
+        guide_query = Guide.objects.visible_to(request.user).select_related("topic")
+        page_query = RightsPage.objects.published()
+        for term in terms:
+            guide_query = guide_query.filter(
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(steps__title__icontains=term)
+                | Q(steps__body_markdown__icontains=term)
+            )
+            page_query = page_query.filter(
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_markdown__icontains=term)
+            )
+        guides = list(guide_query.distinct()[:50])
+        pages = list(page_query[:20])
+    return render(
+        request,
+        "guides/search.html",
+        {"form": form, "search_form": form, "terms": terms, "guides": guides, "pages": pages},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+# --- Video files ----------------------------------------------------------------------------------
+
+
+def _video_step(request: HttpRequest, pk: int) -> Step:
+    steps = Step.objects.select_related("guide").filter(kind=StepKind.VIDEO)
+    if not request.user.is_staff:  # staff preview drafts; everyone else sees what they may open
+        steps = steps.filter(guide__in=Guide.objects.visible_to(request.user))
+    return get_object_or_404(steps, pk=pk)
+
+
+@public
+def step_video(request: HttpRequest, pk: int) -> FileResponse:
+    step = _video_step(request, pk)
+    if not step.video_file:
+        raise Http404
+    content_type = "video/webm" if step.video_file.name.lower().endswith(".webm") else "video/mp4"
+    return FileResponse(step.video_file.open("rb"), content_type=content_type)
+
+
+@public
+def step_captions(request: HttpRequest, pk: int) -> FileResponse:
+    step = _video_step(request, pk)
+    if not step.captions_file:
+        raise Http404
+    return FileResponse(step.captions_file.open("rb"), content_type="text/vtt; charset=utf-8")
+
+
+# --- Rights and information -----------------------------------------------------------------------
+
+
+@public
+def rights_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "guides/rights_index.html", {"pages": RightsPage.objects.published()})
+
+
+@public
+def rights_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(RightsPage.objects.published(), slug=slug)
+    return render(request, "guides/rights_page.html", {"page": page, "preview": False})
+
+
+def rights_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_staff:
+        raise Http404
+    page = get_object_or_404(RightsPage, slug=slug)
+    return render(request, "guides/rights_page.html", {"page": page, "preview": True})
