@@ -47,9 +47,10 @@ class SignupForm(allauth_forms.SignupForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "email"
-        ].help_text = "We will send you a link to confirm it. Our emails never say what this site is about."
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "We will send you a link to confirm it. Our emails never say what it is about."
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.fields["password1"].error_messages["required"] = "Create a password"
         self.fields["password2"].error_messages["required"] = "Enter your password again"

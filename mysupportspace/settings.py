@@ -226,7 +226,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_HTTPS
 SECURE_HSTS_PRELOAD = SITE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing is sent to other sites; "no-referrer" would make browsers send `Origin: null` on our own
+# forms, which CSRF protection rightly refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
@@ -293,6 +295,16 @@ REFERRALS_DELIVERY_MAX_ATTEMPTS = env_int("REFERRALS_DELIVERY_MAX_ATTEMPTS", 8, 
 REFERRALS_RETRY_DELAY_SECONDS = env_int("REFERRALS_RETRY_DELAY_SECONDS", 30, minimum=1)
 # Told (in neutral words) of each new request and each hand-off that could not be delivered.
 REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS", []))
+
+# --- Diary ----------------------------------------------------------------------------------
+
+# The keys that encrypt diary text at rest (AES-256-GCM, see diary/crypto.py): "id:base64key"
+# pairs separated by commas, newest first; the newest encrypts and every one decrypts. Never
+# derived from SECRET_KEY. `make run` keeps one in var/diary_keyring; `manage.py diary_new_key`
+# makes a new key. Without it the diary cannot be written or read, and `check --deploy` fails.
+DIARY_KEYRING = env_str("DIARY_KEYRING")
+# How long writing sent after the session ended is kept for the person to sign in and save it.
+DIARY_KEEP_DRAFT_HOURS = env_int("DIARY_KEEP_DRAFT_HOURS", 24, minimum=1)
 
 # --- Static files ---------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ def _assert_security_headers(response) -> None:
     assert "base-uri 'none'" in csp
     assert "unsafe-inline" not in csp
     assert "unsafe-eval" not in csp
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "camera=()" in response["Permissions-Policy"]
     assert "microphone=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
