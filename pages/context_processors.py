@@ -16,5 +16,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "neutral_page_title": settings.NEUTRAL_PAGE_TITLE,
         "supportline_number": settings.SUPPORTLINE_NUMBER,
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
         "main_navigation": main_navigation(request),
     }

@@ -20,6 +20,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "pages", "all"),
     ("Guides", "guides:topics", "guides", "all"),
     ("Your rights", "rights:index", "rights", "all"),
+    ("Get support", "referrals:start", "referrals", "all"),
     ("Your space", "accounts:home", "accounts", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Sign in", "accounts:sign-in", "", "guests"),

@@ -3,10 +3,11 @@
 (function () {
   "use strict";
   var dialog = document.getElementById("idle-warning");
-  var minutes = parseInt(document.body.getAttribute("data-idle-minutes"), 10);
-  if (!dialog || !minutes || typeof dialog.showModal !== "function") return;
-  var warnAfter = Math.max(minutes - 2, 1) * 60 * 1000;
-  var endAfter = minutes * 60 * 1000;
+  var seconds = parseInt(document.body.getAttribute("data-idle-seconds"), 10);
+  if (!dialog || !seconds || typeof dialog.showModal !== "function") return;
+  // Warn two minutes before the end (or half way, for very short sessions).
+  var warnAfter = Math.max(seconds - 120, seconds / 2) * 1000;
+  var endAfter = seconds * 1000;
   var warnTimer, endTimer;
 
   function start() {

@@ -177,4 +177,11 @@ def test_signing_out_ends_the_session(alice_client: Client) -> None:
 def test_the_idle_warning_is_on_private_pages(alice_client: Client) -> None:
     html = alice_client.get("/account/").content.decode()
     assert 'id="idle-warning"' in html
-    assert 'data-idle-minutes="30"' in html
+    assert 'data-idle-seconds="1800"' in html
+
+
+def test_confirmation_emails_are_not_resent_more_than_once_in_three_minutes(client: Client) -> None:
+    make_user("new@example.org", verified_email=False, two_factor=False)
+    for _ in range(3):
+        submit_password(client, "new@example.org", PASSWORD)
+    assert len(mail.outbox) == 1

@@ -138,3 +138,22 @@ def test_under_16_is_signposted_and_no_account_is_made(page: Page, server_url: s
     expect(page.locator("h1")).to_have_text("There is support for you")
     expect(page.get_by_text("0800 1111")).to_be_visible()
     assert_accessible(axe, page)
+
+
+def test_the_idle_warning_lets_a_person_stay_signed_in_then_signs_them_out(
+    page: Page, server_url: str, settings
+) -> None:
+    from tests.factories import make_user, signed_in_client
+
+    settings.SESSION_COOKIE_AGE = 8  # seconds: warned after 4, signed out after 8 without activity
+    client = signed_in_client(make_user("idle@example.org"))
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server_url}])
+    page.goto(f"{server_url}/account/")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible(timeout=7_000)
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(dialog).to_be_hidden()
+
+    page.wait_for_url(f"{server_url}/account/sign-in/", timeout=12_000)
+    page.goto(f"{server_url}/account/")
+    expect(page.locator("h1")).to_have_text("Sign in")
