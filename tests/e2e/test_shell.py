@@ -102,3 +102,18 @@ def test_the_csrf_failure_page_has_no_accessibility_violations(page: Page, serve
     page.wait_for_load_state()
     expect(page.locator("h1")).to_have_text("Please try again")
     assert_accessible(axe, page)
+
+
+def test_the_server_error_page_has_no_accessibility_violations(page: Page, server_url: str, axe: Axe, settings) -> None:
+    settings.ROOT_URLCONF = "tests.pages.urls_that_fail"
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    page.goto(f"{server_url}/boom/")
+    expect(page.locator("h1")).to_have_text("Sorry, there is a problem with the service")
+    assert_accessible(axe, page)
+
+
+def test_the_forbidden_page_has_no_accessibility_violations(page: Page, server_url: str, axe: Axe, settings) -> None:
+    settings.ROOT_URLCONF = "tests.pages.urls_that_fail"
+    page.goto(f"{server_url}/forbidden/")
+    expect(page.locator("h1")).to_have_text("You cannot see this page")
+    assert_accessible(axe, page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -14,5 +15,12 @@ def boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("simulated failure")
 
 
-urlpatterns = [path("boom/", boom), *site_urlpatterns]
+@public
+def forbidden(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
+urlpatterns = [path("boom/", boom), path("forbidden/", forbidden), *site_urlpatterns]
+handler403 = "pages.views.permission_denied"
+handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
