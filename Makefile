@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-# The embedded default keeps its own secret key in var/ (git-ignored); a SECRET_KEY set outside wins.
-LOCAL_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
+# The embedded default keeps its own secret key and diary keyring in var/ (git-ignored); values set outside win.
+LOCAL_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DIARY_KEYRING="$${DIARY_KEYRING:-$$(cat var/diary_keyring)}"
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,7 +21,7 @@ test: setup
 test-fast: setup
 	$(LOCAL_ENV) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed node_modules/.installed static/css/main.css var/secret_key static
+setup: $(VENV)/.installed node_modules/.installed static/css/main.css var/secret_key var/diary_keyring static
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ static/css/main.css: $(wildcard static/scss/*.scss) node_modules/.installed
 var/secret_key:
 	mkdir -p var
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# The key that encrypts diary text at rest (see diary/crypto.py). Losing it loses the diary.
+var/diary_keyring:
+	mkdir -p var
+	$(BIN)/python -c "import base64, secrets, time; print(time.strftime('k%Y%m%d') + ':' + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())" > $@
 	chmod 600 $@
 
 static:
@@ -59,8 +65,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
-	SECRET_KEY="$$(cat var/secret_key)-production-like-check" SITE_HTTPS=1 ALLOWED_HOSTS=support.example.org \
+	SECRET_KEY="$$(cat var/secret_key)-production-like-check" SITE_HTTPS=1 ALLOWED_HOSTS=support.example.org DIARY_KEYRING="$$(cat var/diary_keyring)" \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+# Page-cost benchmarks: every script in bench/ sets up its own throw-away database and prints its figures.
+bench: setup
+	for script in bench/*.py; do $(LOCAL_ENV) $(BIN)/python $$script || exit 1; done
 
 typecheck: setup
 	$(LOCAL_ENV) $(BIN)/mypy .

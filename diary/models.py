@@ -1,1 +1,149 @@
+"""A person's private diary: entries (encrypted text), their own list of feelings, and writing kept after a sign-out."""
+
 from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from diary.fields import EncryptedField, EncryptedJSONField, EncryptedTextField
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TEXT_LIMIT = 10_000
+HELPED_NOTE_LIMIT = 500
+FEELING_LIMIT = 40
+FEELINGS_LIST_LIMIT = 20
+# Mood 4 and 5: the days "what works for me" looks at.
+BETTER_DAY_MOOD = 4
+
+STARTER_FEELINGS = ["Calm", "Hopeful", "Safe", "Anxious", "Scared", "Angry", "Sad", "Lonely", "Tired", "Numb"]
+
+
+class Mood(models.IntegerChoices):
+    VERY_LOW = 1, "Very low"
+    LOW = 2, "Low"
+    OKAY = 3, "Okay"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+# Colour only adds to the words: every mood is always shown by name.
+MOOD_TAG_CLASSES = {1: "govuk-tag--red", 2: "govuk-tag--orange", 3: "govuk-tag--grey", 4: "", 5: "govuk-tag--green"}
+
+
+def mood_label(value: float | int) -> str:
+    """The nearest mood word for a value, averages included."""
+    return Mood(min(5, max(1, round(value)))).label
+
+
+class DiaryEntryQuerySet(models.QuerySet["DiaryEntry"]):
+    def owned_by(self, user: User) -> DiaryEntryQuerySet:
+        return self.filter(owner=user)
+
+    def newest_first(self) -> DiaryEntryQuerySet:
+        return self.order_by("-date", "-created_at", "-pk")
+
+    def in_month(self, first_day: datetime.date) -> DiaryEntryQuerySet:
+        return self.filter(date__year=first_day.year, date__month=first_day.month)
+
+    def since(self, start: datetime.date | None) -> DiaryEntryQuerySet:
+        return self if start is None else self.filter(date__gte=start)
+
+
+class DiaryEntry(models.Model):
+    """One entry. Text, feelings and the person's own "what helped" words are sealed with their owner's id."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_entries")
+    date = models.DateField()
+    mood = models.PositiveSmallIntegerField(choices=Mood.choices)
+    feelings = EncryptedJSONField(default=list)
+    text = EncryptedTextField(blank=True, default="")
+    helped_note = EncryptedTextField(blank=True, default="")
+    # Saved techniques and guides that helped (see diary.helped); titles come from the guides, not the person.
+    helped_guides = models.ManyToManyField("guides.Guide", blank=True, related_name="+")
+    helped_steps = models.ManyToManyField("guides.Step", blank=True, related_name="+")
+    # Bumped on every edit, so a form opened before a change cannot silently overwrite it.
+    version = models.PositiveIntegerField(default=1)
+    # From the "new entry" form, so the same form sent twice makes one entry.
+    submission_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DiaryEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "diary entries"
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(mood__gte=1, mood__lte=5), name="diary_mood_1_to_5"),
+            models.UniqueConstraint(fields=["owner", "submission_id"], name="diary_one_entry_per_submission"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["owner", "-date", "-created_at"], name="diary_newest_first")]
+
+    def __str__(self) -> str:
+        # Never the text: this shows up in logs and error reports.
+        return f"Diary entry {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("diary:entry", kwargs={"pk": self.pk})
+
+    @classmethod
+    def sealed_field(cls, name: str) -> EncryptedField:
+        """An encrypted field, to open tokens read with ``values_list`` (no model instances)."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, EncryptedField)
+        return field
+
+    @property
+    def mood_label(self) -> str:
+        return Mood(self.mood).label
+
+    @property
+    def mood_tag_class(self) -> str:
+        return MOOD_TAG_CLASSES[self.mood]
+
+    @property
+    def helped_own_words(self) -> list[str]:
+        return split_helped_note(self.helped_note)
+
+
+def split_helped_note(note: str) -> list[str]:
+    """The person's own "what helped" words, one thing per comma or line."""
+    parts = note.replace("\n", ",").split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+class FeelingsList(models.Model):
+    """The feelings a person can tick on an entry: a starter list they can change."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diary_feelings")
+    words = EncryptedJSONField(default=list)
+
+    def __str__(self) -> str:
+        return "Feelings list"
+
+
+class KeptDraft(models.Model):
+    """What a person was writing when their session ended, kept until they sign in again.
+
+    Sealed with a one-off key that only their browser holds (in a cookie), so neither this
+    table nor the diary keyring is enough to read it. See diary.drafts.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["expires_at"], name="diary_draft_expiry")]
+
+    def __str__(self) -> str:
+        return "Kept draft"

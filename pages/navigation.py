@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Your rights", "rights:index", "rights", "all"),
     ("Get support", "referrals:start", "referrals", "all"),
     ("Your space", "accounts:home", "accounts", "members"),
+    ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),

@@ -34,6 +34,8 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "accounts:sign-out",
     "accounts:start",
     "accounts:under-16",
+    "diary:entry-edit",  # signed-in only, but writing sent after the session ended is kept (diary.views)
+    "diary:entry-new",  # likewise
     "guides:guide",
     "guides:search",
     "guides:step",
