@@ -222,14 +222,14 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     since = request.session.get(REPLACING_SESSION)
     if not since or timezone.now().timestamp() - since > 600:
-        form = forms.FreshCodeForm(
+        check = forms.FreshCodeForm(
             request.POST if request.method == "POST" else None, user=user, allow_backup_code=True
         )
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and check.is_valid():
             request.session[REPLACING_SESSION] = timezone.now().timestamp()
             request.session[SETUP_KEY_SESSION] = services.new_totp_key()
             return redirect("accounts:replace-authenticator")
-        return render(request, "accounts/replace_authenticator_check.html", {"form": form})
+        return render(request, "accounts/replace_authenticator_check.html", {"form": check})
 
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
     form = forms.NewAuthenticatorForm(
