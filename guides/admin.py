@@ -34,6 +34,45 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.guide_count
 
 
+class LinesField(forms.CharField):
+    """A list of short texts, edited as one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class StepForm(forms.ModelForm):
+    options = LinesField(required=False, help_text="Checklist only: one choice per line.")
+    video_url = forms.URLField(
+        required=False, assume_scheme="https", help_text=Step._meta.get_field("video_url").help_text
+    )
+
+    class Meta:
+        model = Step
+        fields = (
+            "order",
+            "kind",
+            "title",
+            "body_markdown",
+            "timer_seconds",
+            "video_file",
+            "video_url",
+            "captions_file",
+            "transcript",
+            "activity_type",
+            "prompt",
+            "options",
+            "scale_low",
+            "scale_high",
+        )
+
+
 class StepInlineFormSet(forms.BaseInlineFormSet):
     """Refuses to publish a guide whose steps are not ready (a video without captions or a transcript)."""
 
@@ -45,8 +84,7 @@ class StepInlineFormSet(forms.BaseInlineFormSet):
         steps = [
             form.instance
             for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if not (self.can_delete and self._should_delete_form(form))
+            if (form.instance.pk or form.has_changed()) and not form.cleaned_data.get("DELETE", False)
         ]
         problems = guide.publication_problems(steps=steps)
         if problems:
@@ -55,6 +93,7 @@ class StepInlineFormSet(forms.BaseInlineFormSet):
 
 class StepInline(admin.StackedInline):
     model = Step
+    form = StepForm
     formset = StepInlineFormSet
     extra = 0
     ordering = ("order", "pk")

@@ -33,6 +33,14 @@ GOVUK_CLASSES = {
     "hr": {"class": "govuk-section-break govuk-section-break--m govuk-section-break--visible"},
 }
 
+
+def _refuse_hidden_characters(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a link with control characters in it: browsers disagree on how to read such a URL's scheme."""
+    if attribute == "href" and any(ord(character) < 32 or ord(character) == 127 for character in value):
+        return None
+    return value
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
@@ -43,6 +51,7 @@ def sanitise(html: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_refuse_hidden_characters,
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer",
         set_tag_attribute_values=GOVUK_CLASSES,

@@ -51,9 +51,10 @@ def _step_or_404(guide: Guide, number: int) -> Step:
 
 
 def _progress_for(request: HttpRequest, guide: Guide) -> GuideProgress | None:
-    if not request.user.is_authenticated:
+    user: Any = request.user
+    if not user.is_authenticated:
         return None
-    return GuideProgress.objects.filter(user=request.user, guide=guide).first()
+    return GuideProgress.objects.filter(user=user, guide=guide).first()
 
 
 def _role(request: HttpRequest) -> str | None:
@@ -162,9 +163,10 @@ def _render_step(
     status: int = 200,
 ) -> HttpResponse:
     steps = guide.ordered_steps()
-    signed_in = request.user.is_authenticated and not preview
+    user: Any = request.user
+    signed_in = user.is_authenticated and not preview
     progress = _progress_for(request, guide) if signed_in else None
-    saved = signed_in and step.can_be_saved and SavedItem.objects.filter(user=request.user, step=step).exists()
+    saved = signed_in and step.can_be_saved and SavedItem.objects.filter(user=user, step=step).exists()
     return render(
         request,
         "guides/step.html",
@@ -325,7 +327,7 @@ def step_video(request: HttpRequest, pk: int) -> FileResponse:
     step = _video_step(request, pk)
     if not step.video_file:
         raise Http404
-    content_type = "video/webm" if step.video_file.name.lower().endswith(".webm") else "video/mp4"
+    content_type = "video/webm" if (step.video_file.name or "").lower().endswith(".webm") else "video/mp4"
     return FileResponse(step.video_file.open("rb"), content_type=content_type)
 
 
