@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("accounts.allauth_urls")),
     path("guides/", include("guides.urls")),
     path("rights/", include("guides.rights_urls")),
+    path("", include("referrals.urls")),
     path("diary/", include("diary.urls")),
     path("admin/", admin.site.urls),
 ]

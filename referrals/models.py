@@ -1,1 +1,494 @@
+"""Bridges to more help: impact checks, requests for a person, hand-offs to outside systems,
+the partner organisations directory, and the audit trail of staff who opened a request."""
+
 from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# --- Impact check ---------------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    """Where the check steers a person. The labels are for staff; people see what we suggest."""
+
+    DANGER = "danger", "In danger now"
+    SEVERE = "severe", "Severe impact or at risk"
+    MODERATE = "moderate", "Moderate impact"
+    LOW = "low", "Low impact"
+
+
+class SafeNow(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNSURE = "unsure", "I am not sure"
+
+
+class Worried(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNSURE = "unsure", "I am not sure"
+
+
+class DailyLife(models.TextChoices):
+    A_LITTLE = "a_little", "A little, or not at all"
+    QUITE_A_LOT = "quite_a_lot", "Quite a lot"
+    VERY_MUCH = "very_much", "Very much: I am finding it hard to cope"
+
+
+class HarmThoughts(models.TextChoices):
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    RATHER_NOT_SAY = "rather_not_say", "I would rather not say"
+
+
+class SomeoneToTalkTo(models.TextChoices):
+    YES = "yes", "Yes"
+    NOT_REALLY = "not_really", "Not really"
+
+
+class ImpactCheck(models.Model):
+    """One time a signed-in person answered the impact check. Signed-out answers are never stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impact_checks")
+    created_at = models.DateTimeField(default=timezone.now)
+    safe_now = models.CharField(max_length=20, choices=SafeNow.choices)
+    worried_about_harm = models.CharField(max_length=20, choices=Worried.choices)
+    daily_life = models.CharField(max_length=20, choices=DailyLife.choices)
+    harm_thoughts = models.CharField(max_length=20, choices=HarmThoughts.choices)
+    someone_to_talk_to = models.CharField(max_length=20, choices=SomeoneToTalkTo.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+
+    ANSWER_FIELDS: ClassVar = ["safe_now", "worried_about_harm", "daily_life", "harm_thoughts", "someone_to_talk_to"]
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["user", "-created_at"], name="impact_check_recent")]
+
+    def __str__(self) -> str:
+        return f"Impact check on {self.created_at:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:check-past", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def outcome_for(answers: dict[str, str]) -> Outcome:
+        """Safety first: any sign of danger now outranks everything else; doubt counts as risk."""
+        if answers["safe_now"] == SafeNow.NO or answers["harm_thoughts"] == HarmThoughts.YES:
+            return Outcome.DANGER
+        if (
+            answers["safe_now"] == SafeNow.UNSURE
+            or answers["worried_about_harm"] == Worried.YES
+            or answers["daily_life"] == DailyLife.VERY_MUCH
+            or answers["harm_thoughts"] == HarmThoughts.RATHER_NOT_SAY
+        ):
+            return Outcome.SEVERE
+        if (
+            answers["daily_life"] == DailyLife.QUITE_A_LOT
+            or answers["worried_about_harm"] == Worried.UNSURE
+            or answers["someone_to_talk_to"] == SomeoneToTalkTo.NOT_REALLY
+        ):
+            return Outcome.MODERATE
+        return Outcome.LOW
+
+
+# --- Requests for a person ------------------------------------------------------------------
+
+
+class RequestKind(models.TextChoices):
+    CASEWORKER = "caseworker", "Caseworker request"
+    OUT_OF_HOURS = "out_of_hours", "Out-of-hours request"
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", "New"
+    CLAIMED = "claimed", "Claimed"
+    CONTACTED = "contacted", "Contacted"
+    CLOSED = "closed", "Closed"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+class SafeTime(models.TextChoices):
+    MORNING = "morning", "Mornings"
+    AFTERNOON = "afternoon", "Afternoons"
+    ANY = "any", "Any time we are open"
+
+
+class HelpTopic(models.TextChoices):
+    COMPENSATION = "compensation", "Claiming compensation"
+    HOME_SECURITY = "home_security", "Making my home feel safer"
+    COURT = "court", "Going to court or giving evidence"
+    POLICE = "police", "Reporting to the police, or what happens next"
+    FEELINGS = "feelings", "Coping with how I feel"
+    PRACTICAL = "practical", "Practical things, like money, housing or work"
+    OTHER = "other", "Something else"
+
+
+# Lower is more urgent: the caseworker queue puts people in danger or at severe impact first.
+PRIORITY_FOR_OUTCOME = {Outcome.DANGER: 0, Outcome.SEVERE: 1}
+NORMAL_PRIORITY = 2
+
+
+class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
+    def open(self) -> SupportRequestQuerySet:
+        return self.exclude(status=RequestStatus.CLOSED)
+
+    def for_queue(self) -> SupportRequestQuerySet:
+        return self.select_related("claimed_by").order_by("priority", "-created_at")
+
+
+class SupportRequest(models.Model):
+    """A request for a person to get in touch: from a signed-in person, or out of hours from anyone."""
+
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="support_requests"
+    )
+    name = models.CharField("name or nickname", max_length=100, blank=True)
+    contact_method = models.CharField(max_length=10, choices=ContactMethod.choices)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    safe_times = models.JSONField(default=list)
+    safe_times_note = models.CharField(max_length=300, blank=True)
+    message_safe = models.BooleanField("voicemail or message is safe")
+    code_word = models.CharField(max_length=50, blank=True)
+    help_topics = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    # Titles of the guides the person chose to share, as they were when they asked.
+    guides_shared = models.JSONField(default=list, blank=True)
+    impact_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    priority = models.PositiveSmallIntegerField(default=NORMAL_PRIORITY)
+    # From a hidden field in the form: a second post of the same form finds this row instead of adding one.
+    submission_token = models.UUIDField(unique=True)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupportRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["status", "priority", "-created_at"], name="request_queue")]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(contact_method__in=ContactMethod.values), name="request_method"),
+            models.CheckConstraint(condition=models.Q(status__in=RequestStatus.values), name="request_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:request", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.pk:05d}" if self.pk else "R-new"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority < NORMAL_PRIORITY
+
+    @property
+    def contact_detail(self) -> str:
+        return self.email if self.contact_method == ContactMethod.EMAIL else self.phone
+
+    def safe_time_labels(self) -> list[str]:
+        return [SafeTime(value).label for value in self.safe_times if value in SafeTime.values]
+
+    def help_topic_labels(self) -> list[str]:
+        return [HelpTopic(value).label for value in self.help_topics if value in HelpTopic.values]
+
+    def can_be_claimed_by(self, user: Any) -> bool:
+        return self.status == RequestStatus.NEW and self.claimed_by_id is None and is_caseworker(user)
+
+    def person_status(self) -> str:
+        """The status in words for the person who asked."""
+        return {
+            RequestStatus.NEW: "Received: a caseworker will get in touch",
+            RequestStatus.CLAIMED: "A caseworker is looking at your request",
+            RequestStatus.CONTACTED: "A caseworker has been in touch",
+            RequestStatus.CLOSED: "Closed",
+        }[RequestStatus(self.status)]
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", "Note"
+    CONTACT_ATTEMPT = "contact_attempt", "Contact attempt"
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke to them"
+    NO_ANSWER = "no_answer", "No answer, no message left"
+    LEFT_MESSAGE = "left_message", "Left a voicemail or sent a message"
+    NOT_SAFE = "not_safe", "They could not talk safely"
+    WRONG_DETAILS = "wrong_details", "Contact details did not work"
+
+
+class CaseNote(models.Model):
+    """A caseworker's note or record of a contact attempt on a request."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=NoteKind.choices)
+    contact_outcome = models.CharField(max_length=20, choices=ContactOutcome.choices, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.request.reference}"
+
+
+# --- Hand-offs to outside systems (the outbox) ----------------------------------------------
+
+
+class Destination(models.TextChoices):
+    SILVERCLOUD = "silvercloud", "SilverCloud"
+    CASEWORKER = "caseworker", "Case management system"
+
+
+class HandoffStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Sending"
+    RETRYING = "retrying", "Trying again"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+    KEPT = "kept", "Not sent externally (kept for the caseworker queue)"
+
+
+IN_FLIGHT = (HandoffStatus.PENDING, HandoffStatus.SENDING, HandoffStatus.RETRYING)
+
+
+class HandoffQuerySet(models.QuerySet["Handoff"]):
+    def needing_attention(self) -> HandoffQuerySet:
+        """What a caseworker must finish by hand: failed deliveries, and SilverCloud ones kept here."""
+        failed = models.Q(status=HandoffStatus.FAILED)
+        kept_silvercloud = models.Q(status=HandoffStatus.KEPT, destination=Destination.SILVERCLOUD)
+        return self.filter(failed | kept_silvercloud, resolved_at__isnull=True)
+
+
+class Handoff(models.Model):
+    """One message to an outside system, written in the same transaction as what it reports.
+
+    A background task POSTs ``payload`` to the destination's endpoint; the idempotency key
+    stays the same across attempts so the receiver can drop repeats.
+    """
+
+    destination = models.CharField(max_length=20, choices=Destination.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="handoffs"
+    )
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="handoffs"
+    )
+    payload = models.JSONField()
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=HandoffStatus.choices, default=HandoffStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt is due (empty: at once); while sending, when that attempt counts as lost.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = HandoffQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["status", "next_attempt_at"], name="handoff_due")]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(status__in=HandoffStatus.values), name="handoff_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hand-off to {self.get_destination_display()} ({self.get_status_display()})"
+
+    @property
+    def reference(self) -> str:
+        return f"H{self.pk:05d}" if self.pk else "H-new"
+
+    @property
+    def person_state(self) -> str:
+        """Where it has got to, as the person sees it: sent, retrying, failed, kept (with our team) or sending."""
+        if self.status == HandoffStatus.SENT or (self.status == HandoffStatus.KEPT and self.resolved_at):
+            return "sent"
+        if self.status == HandoffStatus.RETRYING or (self.status == HandoffStatus.SENDING and self.attempts > 1):
+            return "retrying"
+        if self.status == HandoffStatus.FAILED:
+            return "failed"
+        if self.status == HandoffStatus.KEPT:
+            return "kept"
+        return "sending"
+
+    def person_status(self) -> str:
+        return {
+            "sent": "Sent",
+            "retrying": "We are trying again",
+            "failed": "Could not be sent",
+            "kept": "With our team",
+            "sending": "Sending",
+        }[self.person_state]
+
+
+# --- Staff audit trail ----------------------------------------------------------------------
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Opened"
+    CLAIMED = "claimed", "Claimed"
+    NOTE_ADDED = "note_added", "Added a note"
+    CONTACT_RECORDED = "contact_recorded", "Recorded a contact attempt"
+    STATUS_CHANGED = "status_changed", "Changed the status"
+    HANDOFF_RETRIED = "handoff_retried", "Sent a hand-off again"
+    HANDOFF_RESOLVED = "handoff_resolved", "Marked a hand-off as dealt with"
+
+
+class AuditEntry(models.Model):
+    """Who on the staff opened or changed which request, and when. Holds no personal details,
+    so it outlives the request (and the person's account) it points to."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    staff_email = models.CharField(max_length=254)
+    support_request = models.ForeignKey(
+        SupportRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    handoff = models.ForeignKey(Handoff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reference = models.CharField(max_length=20)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.staff_email} {self.get_action_display().lower()} {self.reference}"
+
+
+# --- Partner organisations ------------------------------------------------------------------
+
+
+class Area(models.TextChoices):
+    NATIONAL = "national", "National"
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+    EAST_OF_ENGLAND = "east-of-england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    MIDLANDS = "midlands", "Midlands"
+    NORTH_WEST = "north-west", "North West"
+    NORTH_EAST_AND_YORKSHIRE = "north-east-and-yorkshire", "North East and Yorkshire"
+
+
+ENGLISH_REGIONS = {
+    Area.EAST_OF_ENGLAND,
+    Area.LONDON,
+    Area.SOUTH_EAST,
+    Area.SOUTH_WEST,
+    Area.MIDLANDS,
+    Area.NORTH_WEST,
+    Area.NORTH_EAST_AND_YORKSHIRE,
+}
+
+
+def areas_serving(area: str) -> list[str]:
+    """The areas whose organisations help someone in ``area``: it, the nation around it, and national ones."""
+    if area == Area.NATIONAL:
+        return [Area.NATIONAL]
+    if area in ENGLISH_REGIONS:
+        return [area, Area.ENGLAND, Area.NATIONAL]
+    return [area, Area.NATIONAL]
+
+
+class Need(models.Model):
+    """What an organisation helps with (domestic abuse, fraud and scams...): the directory's first filter."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def published(self) -> OrganisationQuerySet:
+        return self.filter(is_published=True)
+
+    def for_need(self, need_slug: str) -> OrganisationQuerySet:
+        return self.filter(needs__slug=need_slug)
+
+    def serving(self, area: str) -> OrganisationQuerySet:
+        return self.filter(area__in=areas_serving(area))
+
+
+class Organisation(models.Model):
+    """A specialist partner organisation in the public directory. Editors keep it up to date."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="Stable key: never change it once shipped.")
+    name = models.CharField(max_length=120)
+    summary = models.TextField(help_text="What they do, in one or two plain sentences.")
+    needs = models.ManyToManyField(Need, related_name="organisations")
+    area = models.CharField(max_length=40, choices=Area.choices, default=Area.NATIONAL)
+    phone = models.CharField(max_length=40, blank=True)
+    text = models.CharField("number to text", max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    opening_hours = models.CharField(max_length=200)
+    is_published = models.BooleanField("shown in the directory", default=True)
+    last_checked = models.DateField(
+        null=True, blank=True, help_text="When the organisation last confirmed these details."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+CASEWORKERS_GROUP = "Caseworkers"
+
+
+def is_caseworker(user: Any) -> bool:
+    """Staff in the Caseworkers group (or superusers). Two-factor is already required of everyone signed in."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=CASEWORKERS_GROUP).exists())

@@ -50,6 +50,13 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "pages:privacy",
     "pages:quick-exit",
     "pages:using-safely",
+    "referrals:check",
+    "referrals:check-result",
+    "referrals:directory",
+    "referrals:out-of-hours",
+    "referrals:out-of-hours-sent",
+    "referrals:silvercloud",
+    "referrals:start",
     "rights:index",
     "rights:page",
 }

@@ -1,0 +1,49 @@
+"""Editors keep the partner directory here. Requests are worked in the caseworker queue
+(/staff/requests/), which records who opened what; the admin only shows that record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from referrals.models import AuditEntry, Need, Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "phone", "is_published", "last_checked", "updated_at"]
+    list_filter = ["is_published", "area", "needs"]
+    search_fields = ["name", "summary", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["needs"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "needs", "area"]}),
+        ("How to contact them", {"fields": ["phone", "text", "email", "website", "opening_hours"]}),
+        ("Publishing", {"fields": ["is_published", "last_checked"]}),
+    ]
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "staff_email", "action", "reference", "detail"]
+    list_filter = ["action"]
+    search_fields = ["staff_email", "reference"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,359 @@
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from referrals.hours import service_hours
+from referrals.models import (
+    Area,
+    ContactMethod,
+    ContactOutcome,
+    DailyLife,
+    HarmThoughts,
+    HelpTopic,
+    Need,
+    RequestStatus,
+    SafeNow,
+    SafeTime,
+    SomeoneToTalkTo,
+    Worried,
+)
+from referrals.services import SafeContact
+
+HONEYPOT_FIELD = "website"
+TOKEN_FIELD = "submission_token"  # noqa: S105 (a field name, not a secret)
+
+
+def _radios(label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+class ImpactCheckForm(forms.Form):
+    safe_now = _radios("Are you safe right now?", SafeNow.choices, "Select whether you are safe right now")
+    worried_about_harm = _radios(
+        "Are you worried that someone will hurt you, or someone close to you, in the next few days?",
+        Worried.choices,
+        "Select whether you are worried someone will hurt you",
+    )
+    daily_life = _radios(
+        "How much is what happened affecting your everyday life?",
+        DailyLife.choices,
+        "Select how much it is affecting your everyday life",
+        help_text="For example your sleep, eating, work or studies, or seeing people.",
+    )
+    harm_thoughts = _radios(
+        "Have you had thoughts of hurting yourself, or of not wanting to be alive?",
+        HarmThoughts.choices,
+        "Select an answer about thoughts of hurting yourself",
+        help_text="Many people have thoughts like this after something frightening. Your answer helps us show you the right support first.",
+    )
+    someone_to_talk_to = _radios(
+        "Is there someone you trust who you can talk to?",
+        SomeoneToTalkTo.choices,
+        "Select whether there is someone you can talk to",
+    )
+
+
+# UK numbers: 0 then 9 or 10 digits (after turning +44 into 0). Mobiles, for texts: 07 and 9 more
+# digits, without 070 (personal numbers) and 076 (pagers) other than 07624.
+_UK_NUMBER = re.compile(r"0[1-9]\d{8,9}")
+_UK_MOBILE = re.compile(r"07(?:[1-57-9]\d{8}|624\d{6})")
+
+
+def normalise_uk_phone(raw: str) -> str:
+    number = raw.strip().replace("(0)", "")
+    number = re.sub(r"[\s\-().]", "", number)
+    if number.startswith("+44"):
+        number = "0" + number[3:]
+    elif number.startswith("0044"):
+        number = "0" + number[4:]
+    return number
+
+
+class SafeContactForm(forms.Form):
+    """How and when it is safe to get in touch. Shared by the caseworker and out-of-hours requests."""
+
+    contact_method = _radios(
+        "How would you like us to contact you?", ContactMethod.choices, "Select how you would like us to contact you"
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        help_text="For a phone call or a text. For texts, use a UK mobile number.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    safe_times = forms.MultipleChoiceField(
+        label="When is it safe for us to contact you?",
+        choices=SafeTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select when it is safe for us to contact you"},
+    )
+    safe_times_note = forms.CharField(
+        label="Anything else about when it is safe (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example: not on Tuesdays, or only after 2pm.",
+        error_messages={"max_length": "Times must be 300 characters or fewer"},
+    )
+    message_safe = forms.TypedChoiceField(
+        label="Is it safe for us to leave a voicemail or send you a message?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="Only say yes if nobody else can listen to your voicemail or read your texts or emails.",
+        error_messages={"required": "Select yes if it is safe to leave a voicemail or send a message"},
+    )
+    code_word = forms.CharField(
+        label="Code word (optional)",
+        required=False,
+        max_length=50,
+        help_text="If you like, choose a word we will say when we contact you, so you know it is really us.",
+        error_messages={"max_length": "The code word must be 50 characters or fewer"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "govuk-input--width-20"}),
+    )
+    help_topics = forms.MultipleChoiceField(
+        label="What would you like help with? (optional)",
+        required=False,
+        choices=HelpTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    message = forms.CharField(
+        label="Anything else you would like us to know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You do not have to tell us what happened.",
+        error_messages={"max_length": "This must be 2,000 characters or fewer"},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    token_was_missing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["safe_times"].help_text = f"Our team works {service_hours().describe()}. Select all that apply."
+        if not self.is_bound:
+            self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
+        elif not _is_uuid(self.data.get(self.add_prefix(TOKEN_FIELD))):
+            # A form posted without a valid token gets a fresh one, so sending it again works.
+            data = cast(QueryDict, self.data).copy()
+            data[self.add_prefix(TOKEN_FIELD)] = str(uuid.uuid4())
+            self.data = data
+            self.token_was_missing = True
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.token_was_missing:
+            raise ValidationError("Something went wrong with the form. Check your answers and send it again.")
+        method = data.get("contact_method")
+        phone = normalise_uk_phone(data.get("phone") or "")
+        if method == ContactMethod.PHONE:
+            if not phone:
+                self.add_error("phone", "Enter a phone number, so we can call you")
+            elif not _UK_NUMBER.fullmatch(phone):
+                self.add_error("phone", "Enter a UK phone number, like 01632 960 001 or 07700 900 982")
+        elif method == ContactMethod.TEXT:
+            if not phone:
+                self.add_error("phone", "Enter a mobile phone number, so we can text you")
+            elif not _UK_MOBILE.fullmatch(phone):
+                self.add_error("phone", "Enter a UK mobile number for texts, like 07700 900 982")
+        elif method == ContactMethod.EMAIL and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address, so we can email you")
+        if method in ContactMethod.values and method != ContactMethod.EMAIL:
+            # A half-typed email address they are not asking us to use is no reason to stop them.
+            self.errors.pop("email", None)
+        if "phone" not in self.errors:
+            data["phone"] = phone
+        return data
+
+    def safe_contact(self) -> SafeContact:
+        data = self.cleaned_data
+        method = data["contact_method"]
+        return SafeContact(
+            method=method,
+            # Keep only the detail for the chosen way of contact.
+            phone=data["phone"] if method in {ContactMethod.PHONE, ContactMethod.TEXT} else "",
+            email=data["email"] if method == ContactMethod.EMAIL else "",
+            safe_times=list(data["safe_times"]),
+            safe_times_note=data["safe_times_note"],
+            message_safe=data["message_safe"],
+            code_word=data["code_word"],
+            help_topics=list(data["help_topics"]),
+            message=data["message"],
+        )
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class CaseworkerRequestForm(SafeContactForm):
+    name = forms.CharField(
+        label="What should we call you? (optional)",
+        required=False,
+        max_length=100,
+        help_text="Your first name or a nickname.",
+        error_messages={"max_length": "This must be 100 characters or fewer"},
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "class": "govuk-input--width-20"}),
+    )
+    share_guides = forms.BooleanField(
+        label="Share the names of the guides I have worked on",
+        required=False,
+        help_text="So you do not have to tell your story again. We never share what you wrote in them.",
+    )
+
+    field_order = ["name", "contact_method", "phone", "email", "safe_times", "safe_times_note", "message_safe"]
+
+    def __init__(self, *args: Any, guides: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if guides:
+            titles = ", ".join(guide["title"] for guide in guides)
+            self.fields[
+                "share_guides"
+            ].help_text = f"You have worked on: {titles}. We never share what you wrote in them."
+        else:
+            del self.fields["share_guides"]
+
+
+class OutOfHoursRequestForm(SafeContactForm):
+    name = forms.CharField(
+        label="Your name or a nickname",
+        max_length=100,
+        help_text="What we should call you when we get in touch.",
+        error_messages={
+            "required": "Enter your name or a nickname",
+            "max_length": "Your name must be 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "class": "govuk-input--width-20"}),
+    )
+    # A field people never see (hidden by the stylesheet); form-filling bots tend to complete it.
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    field_order = ["name", "contact_method", "phone", "email", "safe_times", "safe_times_note", "message_safe"]
+
+    def is_from_a_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix(HONEYPOT_FIELD), "").strip())
+
+
+SILVERCLOUD_TOPICS = [
+    ("worry", "Worry and anxiety"),
+    ("low_mood", "Low mood"),
+    ("stress", "Stress"),
+    ("sleep", "Sleep"),
+    ("frightening_events", "Coping after a frightening event"),
+    ("resilience", "Building resilience"),
+]
+
+
+class SilverCloudConsentForm(forms.Form):
+    name = forms.CharField(
+        label="What should SilverCloud call you?",
+        max_length=100,
+        help_text="Your first name or a nickname.",
+        error_messages={
+            "required": "Enter your name or a nickname",
+            "max_length": "This must be 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", "class": "govuk-input--width-20"}),
+    )
+    topics = forms.MultipleChoiceField(
+        label="What would you like help with?",
+        choices=SILVERCLOUD_TOPICS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="SilverCloud uses this to suggest programmes. Select all that apply.",
+        error_messages={"required": "Select at least one thing you would like help with"},
+    )
+    consent = forms.BooleanField(
+        label="I agree to share these details with SilverCloud",
+        error_messages={"required": "Tick the box to agree to share these details, or go back if you do not want to"},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
+
+    def topic_labels(self) -> list[str]:
+        return [label for value, label in SILVERCLOUD_TOPICS if value in self.cleaned_data["topics"]]
+
+
+class DirectoryFilterForm(forms.Form):
+    need = forms.ModelChoiceField(
+        label="What do you need help with?",
+        queryset=Need.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Anything",
+        error_messages={"invalid_choice": "Select something from the list"},
+    )
+    area = forms.ChoiceField(
+        label="Where do you live?",
+        help_text="National organisations are always included.",
+        choices=[
+            ("", "Anywhere"),
+            (Area.NATIONAL.value, "National organisations only"),
+            *[(value, label) for value, label in Area.choices if value != Area.NATIONAL],
+        ],
+        required=False,
+        error_messages={"invalid_choice": "Select a place from the list"},
+    )
+
+
+# --- Caseworker queue -------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label="Show",
+        choices=[("open", "Open requests"), ("mine", "Claimed by me"), ("closed", "Closed requests")],
+        required=False,
+    )
+
+
+class ContactAttemptForm(forms.Form):
+    prefix = "contact"
+    contact_outcome = _radios("What happened?", ContactOutcome.choices, "Select what happened")
+    text = forms.CharField(
+        label="Note (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+    text = forms.CharField(
+        label="Note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a note"},
+    )
+
+
+class StatusForm(forms.Form):
+    prefix = "status"
+    status = _radios("Status", RequestStatus.choices, "Select a status")

@@ -1,0 +1,542 @@
+"""Writes for referrals: impact checks, requests for a person, hand-offs and their delivery,
+and the caseworker queue. Views, the admin, tasks and commands all come through here."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from referrals import delivery, emails
+from referrals.models import (
+    IN_FLIGHT,
+    NORMAL_PRIORITY,
+    PRIORITY_FOR_OUTCOME,
+    AuditAction,
+    AuditEntry,
+    CaseNote,
+    ContactOutcome,
+    Destination,
+    Handoff,
+    HandoffStatus,
+    ImpactCheck,
+    NoteKind,
+    Outcome,
+    RequestKind,
+    RequestStatus,
+    SupportRequest,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# An impact check steers the priority of requests made within this long after it.
+OUTCOME_STAYS_FRESH = timedelta(days=14)
+# A hand-off still waiting this long after it was due is re-queued by the sweep.
+SWEEP_GRACE = timedelta(minutes=2)
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+# --- Impact check -----------------------------------------------------------------------------
+
+
+def record_impact_check(*, user: User | None, answers: dict[str, str]) -> tuple[Outcome, ImpactCheck | None]:
+    """Work out where to steer the person; keep the answers only for someone signed in."""
+    outcome = ImpactCheck.outcome_for(answers)
+    if user is None or not user.is_authenticated:
+        return outcome, None
+    fields = {name: answers[name] for name in ImpactCheck.ANSWER_FIELDS}
+    check = ImpactCheck.objects.create(user=user, outcome=outcome, **fields)
+    return outcome, check
+
+
+def recent_outcome(user: User) -> str:
+    latest = (
+        ImpactCheck.objects.filter(user=user, created_at__gte=timezone.now() - OUTCOME_STAYS_FRESH)
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    return latest or ""
+
+
+# --- Requests for a person --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafeContact:
+    method: str
+    phone: str
+    email: str
+    safe_times: list[str]
+    safe_times_note: str
+    message_safe: bool
+    code_word: str
+    help_topics: list[str]
+    message: str
+
+
+def guides_worked_on(user: User) -> list[dict[str, Any]]:
+    """The guides a person has started or finished: titles only, never what they wrote in them."""
+    from guides.models import GuideProgress
+
+    progress = GuideProgress.objects.filter(user=user).select_related("guide").order_by("-updated")[:20]
+    return [{"title": item.guide.title, "finished": item.completed_at is not None} for item in progress]
+
+
+@transaction.atomic
+def request_caseworker(
+    *,
+    user: User,
+    contact: SafeContact,
+    name: str,
+    share_guides: bool,
+    submission_token: uuid.UUID,
+    impact_outcome: str = "",
+) -> SupportRequest:
+    """Ask for a caseworker to get in touch. Posting the same form twice returns the first request."""
+    return _create_request(
+        kind=RequestKind.CASEWORKER,
+        user=user,
+        name=name,
+        contact=contact,
+        guides=guides_worked_on(user) if share_guides else [],
+        submission_token=submission_token,
+        impact_outcome=impact_outcome or recent_outcome(user),
+    )
+
+
+@transaction.atomic
+def request_out_of_hours_support(
+    *,
+    user: User | None,
+    name: str,
+    contact: SafeContact,
+    submission_token: uuid.UUID,
+    impact_outcome: str = "",
+) -> SupportRequest:
+    """Ask, without an account, to be contacted when the team is next working."""
+    signed_in = user if user is not None and user.is_authenticated else None
+    return _create_request(
+        kind=RequestKind.OUT_OF_HOURS,
+        user=signed_in,
+        name=name,
+        contact=contact,
+        guides=[],
+        submission_token=submission_token,
+        impact_outcome=impact_outcome or (recent_outcome(signed_in) if signed_in else ""),
+    )
+
+
+def _create_request(
+    *,
+    kind: str,
+    user: User | None,
+    name: str,
+    contact: SafeContact,
+    guides: list[dict[str, Any]],
+    submission_token: uuid.UUID,
+    impact_outcome: str,
+) -> SupportRequest:
+    existing = SupportRequest.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            support_request = SupportRequest.objects.create(
+                kind=kind,
+                user=user,
+                name=name,
+                contact_method=contact.method,
+                phone=contact.phone,
+                email=contact.email,
+                safe_times=contact.safe_times,
+                safe_times_note=contact.safe_times_note,
+                message_safe=contact.message_safe,
+                code_word=contact.code_word,
+                help_topics=contact.help_topics,
+                message=contact.message,
+                guides_shared=guides,
+                impact_outcome=impact_outcome,
+                priority=PRIORITY_FOR_OUTCOME.get(Outcome(impact_outcome), NORMAL_PRIORITY)
+                if impact_outcome
+                else NORMAL_PRIORITY,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other post made the request.
+        return SupportRequest.objects.get(submission_token=submission_token)
+    _add_handoff(
+        destination=Destination.CASEWORKER,
+        user=user,
+        support_request=support_request,
+        payload=caseworker_payload(support_request),
+    )
+    transaction.on_commit(_tell_team_about_new_request)
+    return support_request
+
+
+def caseworker_payload(support_request: SupportRequest) -> dict[str, Any]:
+    return {
+        "type": support_request.kind,
+        "reference": support_request.reference,
+        "created_at": support_request.created_at.isoformat(),
+        "urgent": support_request.is_urgent,
+        "name": support_request.name,
+        "contact": {
+            "method": support_request.contact_method,
+            "phone": support_request.phone,
+            "email": support_request.email,
+            "safe_times": support_request.safe_time_labels(),
+            "safe_times_note": support_request.safe_times_note,
+            "voicemail_or_message_safe": support_request.message_safe,
+            "code_word": support_request.code_word,
+        },
+        "help_with": support_request.help_topic_labels(),
+        "message": support_request.message,
+        "guides": [guide["title"] for guide in support_request.guides_shared],
+    }
+
+
+def _tell_team_about_new_request() -> None:
+    from referrals import tasks
+
+    tasks.tell_team_about_new_request.enqueue()
+
+
+# --- SilverCloud ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_with_silvercloud(*, user: User, name: str, topics: list[str], submission_token: uuid.UUID) -> Handoff:
+    """Send exactly what the consent screen listed: name or nickname, email address, chosen topics."""
+    existing = Handoff.objects.filter(idempotency_key=submission_token, user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _add_handoff(
+                destination=Destination.SILVERCLOUD,
+                user=user,
+                support_request=None,
+                payload={"name": name, "email": user.email, "topics": topics},
+                idempotency_key=submission_token,
+            )
+    except IntegrityError:
+        return Handoff.objects.get(idempotency_key=submission_token)
+
+
+# --- The outbox -------------------------------------------------------------------------------
+
+
+def endpoint_for(destination: str) -> str:
+    if destination == Destination.SILVERCLOUD:
+        return settings.REFERRALS_SILVERCLOUD_ENDPOINT
+    return settings.REFERRALS_CASEWORKER_ENDPOINT
+
+
+def _add_handoff(
+    *,
+    destination: str,
+    user: User | None,
+    support_request: SupportRequest | None,
+    payload: dict[str, Any],
+    idempotency_key: uuid.UUID | None = None,
+) -> Handoff:
+    """Write the hand-off beside what it reports (same transaction); delivery starts after commit."""
+    external = bool(endpoint_for(destination))
+    handoff = Handoff.objects.create(
+        destination=destination,
+        user=user,
+        support_request=support_request,
+        payload=payload,
+        idempotency_key=idempotency_key or uuid.uuid4(),
+        status=HandoffStatus.PENDING if external else HandoffStatus.KEPT,
+        next_attempt_at=timezone.now() if external else None,
+    )
+    if external:
+        transaction.on_commit(lambda: _queue_delivery(handoff.pk))
+    return handoff
+
+
+def _queue_delivery(handoff_id: int, *, run_after: Any = None) -> None:
+    from referrals import tasks
+
+    task = tasks.deliver_handoff
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    task.enqueue(handoff_id)
+
+
+def retry_delay(attempts_made: int) -> timedelta:
+    """30s, 1 min, 2 min, 4 min... (from REFERRALS_RETRY_DELAY_SECONDS), never more than an hour."""
+    delay = timedelta(seconds=settings.REFERRALS_RETRY_DELAY_SECONDS * 2 ** max(attempts_made - 1, 0))
+    return min(delay, MAX_RETRY_DELAY)
+
+
+def attempt_delivery(*, handoff_id: int) -> str:
+    """Make one delivery attempt, if the hand-off is due. Safe to call twice: only one caller wins it."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.REFERRALS_DELIVERY_TIMEOUT_SECONDS + 60)
+    due = Q(status__in=IN_FLIGHT) & (Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+    won = Handoff.objects.filter(due, pk=handoff_id).update(
+        status=HandoffStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=now + lease
+    )
+    if not won:
+        return "not due"
+    handoff = Handoff.objects.get(pk=handoff_id)
+    url = endpoint_for(handoff.destination)
+    if not url:
+        handoff.status = HandoffStatus.KEPT
+        handoff.next_attempt_at = None
+        handoff.save(update_fields=["status", "next_attempt_at"])
+        return "kept"
+    result = delivery.post_signed_json(
+        url=url,
+        payload=handoff.payload,
+        idempotency_key=str(handoff.idempotency_key),
+        secret=settings.REFERRALS_SIGNING_SECRET,
+        timeout=settings.REFERRALS_DELIVERY_TIMEOUT_SECONDS,
+    )
+    return _record_attempt(handoff, result)
+
+
+def _record_attempt(handoff: Handoff, result: delivery.AttemptResult) -> str:
+    finished = timezone.now()
+    handoff.last_error = result.error
+    if result.delivered:
+        handoff.status = HandoffStatus.SENT
+        handoff.sent_at = finished
+        handoff.next_attempt_at = None
+        handoff.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
+        return "sent"
+    if result.retryable and handoff.attempts < settings.REFERRALS_DELIVERY_MAX_ATTEMPTS:
+        handoff.status = HandoffStatus.RETRYING
+        handoff.next_attempt_at = finished + retry_delay(handoff.attempts)
+        with transaction.atomic():
+            handoff.save(update_fields=["status", "next_attempt_at", "last_error"])
+            next_at = handoff.next_attempt_at
+            transaction.on_commit(lambda: _queue_delivery(handoff.pk, run_after=next_at))
+        return "retrying"
+    handoff.status = HandoffStatus.FAILED
+    handoff.failed_at = finished
+    handoff.next_attempt_at = None
+    handoff.save(update_fields=["status", "failed_at", "next_attempt_at", "last_error"])
+    logger.warning("Hand-off %s could not be delivered: %s", handoff.reference, result.error)
+    emails.send_handoff_failed_notice(handoff)
+    return "failed"
+
+
+def requeue_overdue_handoffs() -> int:
+    """Queue again every hand-off that should have gone by now (the worker was down, or died mid-send)."""
+    cutoff = timezone.now() - SWEEP_GRACE
+    overdue = Handoff.objects.filter(status__in=IN_FLIGHT).filter(
+        Q(next_attempt_at__lte=cutoff) | Q(next_attempt_at__isnull=True)
+    )
+    count = 0
+    for handoff_id, status in overdue.values_list("pk", "status"):
+        if status == HandoffStatus.SENDING:
+            # The attempt was lost with its worker: due again at once, and the person sees "trying again".
+            Handoff.objects.filter(pk=handoff_id, status=HandoffStatus.SENDING).update(
+                status=HandoffStatus.RETRYING, next_attempt_at=None
+            )
+        _queue_delivery(handoff_id)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def send_handoff_again(*, handoff: Handoff, by: User | None = None) -> bool:
+    """Start delivery afresh (same idempotency key), after it failed. Staff and the person may ask."""
+    locked = Handoff.objects.select_for_update().get(pk=handoff.pk)
+    if locked.status != HandoffStatus.FAILED or not endpoint_for(locked.destination):
+        return False
+    locked.status = HandoffStatus.PENDING
+    locked.attempts = 0
+    locked.next_attempt_at = timezone.now()
+    locked.failed_at = None
+    locked.save(update_fields=["status", "attempts", "next_attempt_at", "failed_at"])
+    if by is not None and by.is_staff:
+        _audit(staff=by, handoff=locked, action=AuditAction.HANDOFF_RETRIED)
+    transaction.on_commit(lambda: _queue_delivery(locked.pk))
+    return True
+
+
+@transaction.atomic
+def resolve_handoff(*, handoff: Handoff, caseworker: User) -> None:
+    """A caseworker finished a kept or failed hand-off by hand (for example, by phone)."""
+    handoff.resolved_at = timezone.now()
+    handoff.resolved_by = caseworker
+    handoff.save(update_fields=["resolved_at", "resolved_by"])
+    _audit(staff=caseworker, handoff=handoff, action=AuditAction.HANDOFF_RESOLVED)
+
+
+# --- The caseworker queue ---------------------------------------------------------------------
+
+
+def _audit(
+    *,
+    staff: User,
+    action: str,
+    support_request: SupportRequest | None = None,
+    handoff: Handoff | None = None,
+    detail: str = "",
+) -> None:
+    target = support_request or handoff
+    assert target is not None
+    AuditEntry.objects.create(
+        staff=staff,
+        staff_email=staff.email,
+        support_request=support_request,
+        handoff=handoff,
+        reference=target.reference,
+        action=action,
+        detail=detail,
+    )
+
+
+def record_view(*, support_request: SupportRequest, caseworker: User) -> None:
+    _audit(staff=caseworker, support_request=support_request, action=AuditAction.VIEWED)
+
+
+def record_handoff_view(*, handoff: Handoff, caseworker: User) -> None:
+    _audit(staff=caseworker, handoff=handoff, action=AuditAction.VIEWED)
+
+
+@transaction.atomic
+def claim_request(*, support_request: SupportRequest, caseworker: User) -> bool:
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if not locked.can_be_claimed_by(caseworker):
+        return False
+    locked.status = RequestStatus.CLAIMED
+    locked.claimed_by = caseworker
+    locked.claimed_at = timezone.now()
+    locked.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
+    _audit(staff=caseworker, support_request=locked, action=AuditAction.CLAIMED)
+    return True
+
+
+@transaction.atomic
+def record_contact_attempt(
+    *, support_request: SupportRequest, caseworker: User, contact_outcome: str, text: str
+) -> CaseNote:
+    """Note a call, text or email; reaching the person marks the request as contacted."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    note = CaseNote.objects.create(
+        request=locked, author=caseworker, kind=NoteKind.CONTACT_ATTEMPT, contact_outcome=contact_outcome, text=text
+    )
+    if contact_outcome == ContactOutcome.SPOKE and locked.status in {RequestStatus.NEW, RequestStatus.CLAIMED}:
+        _set_status(locked, RequestStatus.CONTACTED, caseworker)
+    _audit(
+        staff=caseworker,
+        support_request=locked,
+        action=AuditAction.CONTACT_RECORDED,
+        detail=ContactOutcome(contact_outcome).label,
+    )
+    return note
+
+
+@transaction.atomic
+def add_note(*, support_request: SupportRequest, caseworker: User, text: str) -> CaseNote:
+    note = CaseNote.objects.create(request=support_request, author=caseworker, kind=NoteKind.NOTE, text=text)
+    _audit(staff=caseworker, support_request=support_request, action=AuditAction.NOTE_ADDED)
+    return note
+
+
+@transaction.atomic
+def change_status(*, support_request: SupportRequest, caseworker: User, status: str) -> None:
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    old = locked.get_status_display()
+    if locked.status == status:
+        return
+    _set_status(locked, status, caseworker)
+    _audit(
+        staff=caseworker,
+        support_request=locked,
+        action=AuditAction.STATUS_CHANGED,
+        detail=f"{old} to {locked.get_status_display()}",
+    )
+
+
+def _set_status(support_request: SupportRequest, status: str, caseworker: User) -> None:
+    now = timezone.now()
+    support_request.status = status
+    if status == RequestStatus.NEW:
+        support_request.claimed_by = None
+        support_request.claimed_at = None
+    elif support_request.claimed_by_id is None:
+        support_request.claimed_by = caseworker
+        support_request.claimed_at = now
+    support_request.closed_at = now if status == RequestStatus.CLOSED else None
+    support_request.save(update_fields=["status", "claimed_by", "claimed_at", "closed_at", "updated_at"])
+
+
+# --- Download my data and delete my account ---------------------------------------------------
+
+
+def export_for(user: User) -> dict[str, Any]:
+    """What the person told us and what became of it. Caseworkers' own notes are staff records."""
+    return {
+        "impact_checks": [
+            {
+                "date": check.created_at.isoformat(),
+                **{name: getattr(check, name) for name in ImpactCheck.ANSWER_FIELDS},
+                "outcome": check.outcome,
+            }
+            for check in ImpactCheck.objects.filter(user=user)
+        ],
+        "requests": [
+            {
+                "reference": item.reference,
+                "kind": item.kind,
+                "date": item.created_at.isoformat(),
+                "status": item.status,
+                "name": item.name,
+                "contact_method": item.contact_method,
+                "phone": item.phone,
+                "email": item.email,
+                "safe_times": item.safe_times,
+                "safe_times_note": item.safe_times_note,
+                "voicemail_or_message_safe": item.message_safe,
+                "code_word": item.code_word,
+                "help_topics": item.help_topics,
+                "message": item.message,
+                "guides_shared": item.guides_shared,
+            }
+            for item in SupportRequest.objects.filter(user=user)
+        ],
+        "handoffs": [
+            {
+                "to": handoff.get_destination_display(),
+                "date": handoff.created_at.isoformat(),
+                "status": handoff.person_status(),
+                "details_shared": handoff.payload,
+            }
+            for handoff in Handoff.objects.filter(user=user)
+        ],
+    }
+
+
+def erase_for(user: User) -> None:
+    """Everything referrals holds about the person, including requests made while signed in.
+
+    The audit trail stays: it names no one but the staff member, and its links are cleared.
+    """
+    Handoff.objects.filter(Q(user=user) | Q(support_request__user=user)).delete()
+    SupportRequest.objects.filter(user=user).delete()
+    ImpactCheck.objects.filter(user=user).delete()
+
+
+def queue_counts() -> dict[str, int]:
+    return {
+        "new": SupportRequest.objects.filter(status=RequestStatus.NEW).count(),
+        "attention": Handoff.objects.needing_attention().count(),
+    }

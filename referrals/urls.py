@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("get-support/", views.start, name="start"),
+    path("get-support/check/", views.impact_check, name="check"),
+    path("get-support/check/result/", views.impact_result, name="check-result"),
+    path("get-support/check/<int:pk>/", views.impact_check_past, name="check-past"),
+    path("get-support/yours/", views.my_support, name="my-support"),
+    path("get-support/caseworker/", views.caseworker_request, name="caseworker"),
+    path("get-support/requests/<int:pk>/", views.support_request_detail, name="request"),
+    path("get-support/out-of-hours/", views.out_of_hours_request, name="out-of-hours"),
+    path("get-support/out-of-hours/sent/", views.out_of_hours_sent, name="out-of-hours-sent"),
+    path("get-support/silvercloud/", views.silvercloud, name="silvercloud"),
+    path("get-support/silvercloud/consent/", views.silvercloud_consent, name="silvercloud-consent"),
+    path("get-support/silvercloud/<int:pk>/send-again/", views.silvercloud_send_again, name="silvercloud-send-again"),
+    path("get-support/organisations/", views.directory, name="directory"),
+    path("staff/requests/", views.queue, name="queue"),
+    path("staff/requests/<int:pk>/", views.queue_request, name="queue-request"),
+    path("staff/requests/<int:pk>/claim/", views.queue_claim, name="queue-claim"),
+    path("staff/requests/<int:pk>/contact/", views.queue_contact, name="queue-contact"),
+    path("staff/requests/<int:pk>/note/", views.queue_note, name="queue-note"),
+    path("staff/requests/<int:pk>/status/", views.queue_status, name="queue-status"),
+    path("staff/handoffs/<int:pk>/", views.queue_handoff, name="queue-handoff"),
+    path("staff/handoffs/<int:pk>/send-again/", views.queue_handoff_send_again, name="queue-handoff-send-again"),
+    path("staff/handoffs/<int:pk>/dealt-with/", views.queue_handoff_resolve, name="queue-handoff-resolve"),
+]

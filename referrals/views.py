@@ -1,0 +1,425 @@
+"""Get support: the impact check, requests for a person, SilverCloud, the partner directory,
+and the caseworkers' queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, Prefetch, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import public
+from accounts.models import Role
+from guides.models import Audience, Guide
+from referrals import forms, limits, services
+from referrals.hours import service_hours
+from referrals.models import (
+    Area,
+    AuditEntry,
+    CaseNote,
+    Destination,
+    Handoff,
+    HandoffStatus,
+    ImpactCheck,
+    Organisation,
+    Outcome,
+    RequestStatus,
+    SupportRequest,
+    is_caseworker,
+)
+
+OUTCOME_SESSION = "referrals_impact_outcome"
+SENT_REQUEST_SESSION = "referrals_sent_request"
+# Posts of the public request form from one address: enough for someone correcting mistakes.
+PUBLIC_FORM_LIMITS = [(10, 10 * 60), (30, 24 * 60 * 60)]
+SIGNED_IN_FORM_LIMIT = (10, 60 * 60)
+
+
+# --- Get support ------------------------------------------------------------------------------
+
+
+@public
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/start.html", {"hours": service_hours().describe()})
+
+
+@public
+def impact_check(request: HttpRequest) -> HttpResponse:
+    form = forms.ImpactCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: Any = request.user
+        outcome, check = services.record_impact_check(
+            user=user if user.is_authenticated else None, answers=form.cleaned_data
+        )
+        request.session[OUTCOME_SESSION] = outcome.value
+        if check is not None:
+            return redirect(check)
+        return redirect("referrals:check-result")
+    return render(request, "referrals/impact_check.html", {"form": form})
+
+
+@public
+def impact_result(request: HttpRequest) -> HttpResponse:
+    """The result of the check just taken by someone signed out (kept in their session only)."""
+    outcome = request.session.get(OUTCOME_SESSION)
+    if outcome not in Outcome.values:
+        return redirect("referrals:check")
+    return _result_page(request, outcome=Outcome(outcome), check=None)
+
+
+def impact_check_past(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(ImpactCheck, pk=pk, user=request.user)
+    return _result_page(request, outcome=Outcome(check.outcome), check=check)
+
+
+def _result_page(request: HttpRequest, *, outcome: Outcome, check: ImpactCheck | None) -> HttpResponse:
+    user: Any = request.user
+    guides = _recommended_guides(user) if outcome != Outcome.DANGER else []
+    return render(
+        request,
+        "referrals/impact_result.html",
+        {"outcome": outcome.value, "check": check, "guides": guides, "hours": service_hours().describe()},
+    )
+
+
+def _recommended_guides(user: Any) -> list[Guide]:
+    """A few guides for this person: general coping guides first (or, for supporters, guides on supporting)."""
+    role = user.role if user.is_authenticated else None
+    first = Audience.SUPPORTER if role == Role.SUPPORTER else Audience.EVERYONE
+    guides = Guide.objects.visible_to(user).for_role(role).select_related("topic")
+    return list(
+        guides.annotate(first=Case(When(audience=first, then=0), default=1)).order_by(
+            "first", "topic__order", "order", "title"
+        )[:4]
+    )
+
+
+def my_support(request: HttpRequest) -> HttpResponse:
+    """The person's own page: past check results, requests and hand-offs, with their status."""
+    user: Any = request.user
+    return render(
+        request,
+        "referrals/my_support.html",
+        {
+            "checks": ImpactCheck.objects.filter(user=user)[:50],
+            "support_requests": SupportRequest.objects.filter(user=user)[:50],
+            "silvercloud_handoffs": Handoff.objects.filter(user=user, destination=Destination.SILVERCLOUD)[:20],
+        },
+    )
+
+
+def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk, user=request.user)
+    return render(
+        request,
+        "referrals/request_detail.html",
+        {"support_request": support_request, "window": service_hours().next_contact(support_request.created_at)},
+    )
+
+
+def caseworker_request(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    guides = services.guides_worked_on(user)
+    form = forms.CaseworkerRequestForm(request.POST or None, guides=guides)
+    if request.method == "POST":
+        if not limits.hit(
+            scope="caseworker-request",
+            key=str(user.pk),
+            limit=SIGNED_IN_FORM_LIMIT[0],
+            window_seconds=SIGNED_IN_FORM_LIMIT[1],
+        ):
+            return render(request, "429.html", status=429)
+        if form.is_valid():
+            support_request = services.request_caseworker(
+                user=user,
+                contact=form.safe_contact(),
+                name=form.cleaned_data["name"],
+                share_guides=form.cleaned_data.get("share_guides", False),
+                submission_token=form.cleaned_data["submission_token"],
+                impact_outcome=_session_outcome(request),
+            )
+            messages.success(request, "Your request has been sent.")
+            return redirect(support_request)
+    return render(request, "referrals/caseworker_request.html", {"form": form, "hours": service_hours().describe()})
+
+
+@public
+def out_of_hours_request(request: HttpRequest) -> HttpResponse:
+    form = forms.OutOfHoursRequestForm(request.POST or None)
+    if request.method == "POST":
+        address = limits.client_address(request)
+        for limit, window in PUBLIC_FORM_LIMITS:
+            if not limits.hit(scope=f"out-of-hours-{window}", key=address, limit=limit, window_seconds=window):
+                return render(request, "429.html", status=429)
+        if form.is_from_a_bot():
+            # Looks like success to the bot; nothing is saved and nobody is disturbed.
+            request.session[SENT_REQUEST_SESSION] = None
+            return redirect("referrals:out-of-hours-sent")
+        if form.is_valid():
+            user: Any = request.user
+            support_request = services.request_out_of_hours_support(
+                user=user if user.is_authenticated else None,
+                name=form.cleaned_data["name"],
+                contact=form.safe_contact(),
+                submission_token=form.cleaned_data["submission_token"],
+                impact_outcome=_session_outcome(request),
+            )
+            request.session[SENT_REQUEST_SESSION] = support_request.pk
+            return redirect("referrals:out-of-hours-sent")
+    return render(request, "referrals/out_of_hours.html", {"form": form, "hours": service_hours().describe()})
+
+
+@public
+def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
+    if SENT_REQUEST_SESSION not in request.session:
+        return redirect("referrals:out-of-hours")
+    pk = request.session[SENT_REQUEST_SESSION]
+    support_request = SupportRequest.objects.filter(pk=pk).only("pk", "created_at", "contact_method").first()
+    return render(
+        request,
+        "referrals/out_of_hours_sent.html",
+        {
+            "reference": support_request.reference if support_request else "",
+            "window": service_hours().next_contact(),
+            "hours": service_hours().describe(),
+        },
+    )
+
+
+def _session_outcome(request: HttpRequest) -> str:
+    outcome = request.session.get(OUTCOME_SESSION, "")
+    return outcome if outcome in Outcome.values else ""
+
+
+# --- SilverCloud ------------------------------------------------------------------------------
+
+
+@public
+def silvercloud(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/silvercloud.html")
+
+
+def silvercloud_consent(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = forms.SilverCloudConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.register_with_silvercloud(
+            user=user,
+            name=form.cleaned_data["name"],
+            topics=form.topic_labels(),
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        messages.success(request, "Your details are on their way to SilverCloud.")
+        return redirect("referrals:my-support")
+    return render(request, "referrals/silvercloud_consent.html", {"form": form, "email": user.email})
+
+
+@require_POST
+def silvercloud_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff, pk=pk, user=request.user, destination=Destination.SILVERCLOUD)
+    if services.send_handoff_again(handoff=handoff):
+        messages.success(request, "We are trying again to send your details to SilverCloud.")
+    return redirect("referrals:my-support")
+
+
+# --- Partner organisations --------------------------------------------------------------------
+
+
+@public
+def directory(request: HttpRequest) -> HttpResponse:
+    form = forms.DirectoryFilterForm(request.GET or None)
+    organisations = Organisation.objects.published().prefetch_related("needs")
+    need = area = None
+    if form.is_valid():
+        need = form.cleaned_data["need"]
+        area = form.cleaned_data["area"]
+        if need:
+            organisations = organisations.for_need(need.slug)
+        if area:
+            organisations = organisations.serving(area)
+    return render(
+        request,
+        "referrals/directory.html",
+        {
+            "form": form,
+            "organisations": organisations.distinct(),
+            "need": need,
+            "area_label": Area(area).label if area else "",
+        },
+    )
+
+
+# --- The caseworker queue (staff) -------------------------------------------------------------
+
+
+def caseworkers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff in the Caseworkers group. Anyone else gets "page not found": the queue's existence is no one's business."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_caseworker(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@caseworkers_only
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    filter_form = forms.QueueFilterForm(request.GET or None)
+    show = filter_form.cleaned_data["show"] if filter_form.is_valid() and filter_form.cleaned_data["show"] else "open"
+    requests_ = SupportRequest.objects.for_queue()
+    if show == "closed":
+        requests_ = requests_.filter(status=RequestStatus.CLOSED).order_by("-closed_at", "-pk")
+    elif show == "mine":
+        requests_ = requests_.open().filter(claimed_by=user)
+    else:
+        requests_ = requests_.open()
+    page = Paginator(requests_, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "show": show,
+            "filter_form": filter_form,
+            "attention": Handoff.objects.needing_attention().select_related("support_request")[:50],
+        },
+    )
+
+
+@caseworkers_only
+def queue_request(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    user: Any = request.user
+    services.record_view(support_request=support_request, caseworker=user)
+    return _queue_request_page(request, support_request)
+
+
+def _queue_request_page(
+    request: HttpRequest, support_request: SupportRequest, *, invalid_form: tuple[str, Any] | None = None
+) -> HttpResponse:
+    """The request page; after a failed post, with that form showing its errors."""
+    user: Any = request.user
+    support_request = (
+        SupportRequest.objects.select_related("claimed_by")
+        .prefetch_related(
+            Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
+            Prefetch("handoffs", queryset=Handoff.objects.order_by("-created_at")),
+        )
+        .get(pk=support_request.pk)
+    )
+    context = {
+        "support_request": support_request,
+        "can_claim": support_request.can_be_claimed_by(user),
+        "contact_form": forms.ContactAttemptForm(),
+        "note_form": forms.NoteForm(),
+        "status_form": forms.StatusForm(initial={"status": support_request.status}),
+        "audit_entries": AuditEntry.objects.filter(support_request=support_request).select_related("staff")[:20],
+        "window": service_hours().next_contact(support_request.created_at),
+    }
+    if invalid_form is not None:
+        context[invalid_form[0]] = invalid_form[1]
+    return render(request, "referrals/queue_request.html", context, status=400 if invalid_form else 200)
+
+
+@caseworkers_only
+@require_POST
+def queue_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    user: Any = request.user
+    if services.claim_request(support_request=support_request, caseworker=user):
+        messages.success(request, f"You have claimed {support_request.reference}.")
+    else:
+        messages.info(request, f"{support_request.reference} has already been claimed.")
+    return redirect("referrals:queue-request", pk=pk)
+
+
+@caseworkers_only
+@require_POST
+def queue_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    form = forms.ContactAttemptForm(request.POST)
+    if not form.is_valid():
+        return _queue_request_page(request, support_request, invalid_form=("contact_form", form))
+    user: Any = request.user
+    services.record_contact_attempt(
+        support_request=support_request,
+        caseworker=user,
+        contact_outcome=form.cleaned_data["contact_outcome"],
+        text=form.cleaned_data["text"],
+    )
+    messages.success(request, "The contact attempt has been recorded.")
+    return redirect("referrals:queue-request", pk=pk)
+
+
+@caseworkers_only
+@require_POST
+def queue_note(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    form = forms.NoteForm(request.POST)
+    if not form.is_valid():
+        return _queue_request_page(request, support_request, invalid_form=("note_form", form))
+    user: Any = request.user
+    services.add_note(support_request=support_request, caseworker=user, text=form.cleaned_data["text"])
+    messages.success(request, "Your note has been added.")
+    return redirect("referrals:queue-request", pk=pk)
+
+
+@caseworkers_only
+@require_POST
+def queue_status(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        return _queue_request_page(request, support_request, invalid_form=("status_form", form))
+    user: Any = request.user
+    services.change_status(support_request=support_request, caseworker=user, status=form.cleaned_data["status"])
+    messages.success(request, "The status has been changed.")
+    if form.cleaned_data["status"] == RequestStatus.CLOSED:
+        return redirect("referrals:queue")
+    return redirect("referrals:queue-request", pk=pk)
+
+
+@caseworkers_only
+def queue_handoff(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff.objects.select_related("support_request", "resolved_by"), pk=pk)
+    user: Any = request.user
+    services.record_handoff_view(handoff=handoff, caseworker=user)
+    return render(
+        request,
+        "referrals/queue_handoff.html",
+        {
+            "handoff": handoff,
+            "can_send_again": handoff.status == HandoffStatus.FAILED
+            and bool(services.endpoint_for(handoff.destination)),
+            "can_resolve": handoff.resolved_at is None and handoff.status in {HandoffStatus.FAILED, HandoffStatus.KEPT},
+        },
+    )
+
+
+@caseworkers_only
+@require_POST
+def queue_handoff_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff, pk=pk)
+    user: Any = request.user
+    if services.send_handoff_again(handoff=handoff, by=user):
+        messages.success(request, f"{handoff.reference} will be sent again.")
+    return redirect("referrals:queue-handoff", pk=pk)
+
+
+@caseworkers_only
+@require_POST
+def queue_handoff_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff, pk=pk)
+    user: Any = request.user
+    services.resolve_handoff(handoff=handoff, caseworker=user)
+    messages.success(request, f"{handoff.reference} is marked as dealt with.")
+    return redirect("referrals:queue")
