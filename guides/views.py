@@ -71,6 +71,7 @@ def topics(request: HttpRequest) -> HttpResponse:
         Topic.objects.published()
         .annotate(guide_count=Count("guides", filter=Q(guides__in=visible)))
         .filter(guide_count__gt=0)
+        .order_by("order", "title")  # Meta.ordering does not apply to an aggregate query
     )
     # A supporter sees the topics written for supporters first.
     preferred = audiences_for_role(_role(request))
@@ -82,7 +83,12 @@ def topics(request: HttpRequest) -> HttpResponse:
 @public
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    guides = list(Guide.objects.visible_to(request.user).filter(topic=topic).annotate(step_count=Count("steps")))
+    guides = list(
+        Guide.objects.visible_to(request.user)
+        .filter(topic=topic)
+        .annotate(step_count=Count("steps"))
+        .order_by("order", "title")
+    )
     hidden_count = 0
     progress_by_guide: dict[int, GuideProgress] = {}
     if request.user.is_authenticated:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from guides.models import Audience, Status
+from guides.models import Audience, Status, Topic
 from tests.guides.factories import add_step, make_guide, make_rights_page, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,20 @@ def test_topics_guides_and_steps_can_be_read_signed_out(client: Client) -> None:
     assert 'href="/guides/staying-safe-online/steps/3/"' in html
     assert "Create a free account</a> to save your place" in html
     assert "step-save" not in html and "/save/" not in html
+
+
+def test_topics_and_guides_come_in_the_editors_order(client: Client) -> None:
+    second = make_topic("second", title="Second topic", order=20)
+    make_topic("first", title="First topic", order=10)
+    make_guide("b", topic=second, title="Guide B", order=2, steps=2)
+    make_guide("a", topic=second, title="Guide A", order=3, steps=1)
+    make_guide("c", topic=second, title="Guide C", order=1, steps=1)
+    make_guide("in-first", topic=Topic.objects.get(slug="first"), steps=1)
+
+    topics = client.get("/guides/").content.decode()
+    assert topics.index("First topic") < topics.index("Second topic")
+    guides = client.get("/guides/topics/second/").content.decode()
+    assert guides.index("Guide C") < guides.index("Guide B") < guides.index("Guide A")
 
 
 def test_a_step_number_past_the_end_is_not_found(client: Client) -> None:
