@@ -129,5 +129,6 @@ def _b64encode(raw: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    text = text.replace("+", "-").replace("/", "_").rstrip("=")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Standard or URL-safe base64, padded or not; anything else is an error, not silently dropped."""
+    text = text.replace("-", "+").replace("_", "/").rstrip("=")
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)

@@ -36,7 +36,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from diary.models import KeptDraft
 
-COOKIE = "diary_kept"
+# "key" in the name keeps its value out of error reports (Django hides cookies whose names say KEY).
+COOKIE = "diary_kept_key"
 KEEPER_FIELD = "keeper"
 NEW_ENTRY = "new"
 _SALT = "diary.drafts.keeper"
@@ -101,7 +102,9 @@ def keep(response: HttpResponse, *, owner_id: int, target: str, data: QueryDict)
     sealed = nonce + AESGCM(key).encrypt(nonce, raw, _aad(draft_id, owner_id))
     now = timezone.now()
     KeptDraft.objects.filter(expires_at__lte=now).delete()
-    KeptDraft.objects.create(id=draft_id, owner_id=owner_id, sealed=sealed, expires_at=now + _lifetime())
+    KeptDraft.objects.create(
+        id=draft_id, owner_id=owner_id, sealed=sealed, created_at=now, expires_at=now + _lifetime()
+    )
     older = KeptDraft.objects.filter(owner_id=owner_id).order_by("-created_at").values_list("pk", flat=True)
     KeptDraft.objects.filter(pk__in=list(older[_MAX_PER_OWNER:])).delete()
     response.set_cookie(

@@ -104,7 +104,7 @@ def keeps_writing_after_sign_out(view: Callable[..., HttpResponse]) -> Callable[
 @sensitive_post_parameters()
 def entry_list(request: HttpRequest) -> HttpResponse:
     entries = own_entries(request)
-    months = list(entries.dates("date", "month", order="DESC"))
+    months = entries.months()
     form = FilterForm(request.POST if request.method == "POST" else (request.GET or None), months=months)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -139,6 +139,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "searching": bool(words),
             "filters": filters,
             "page_query": urlencode(_filter_params(filters)),
+            "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
             "kept": drafts.find(request),
         },
     )

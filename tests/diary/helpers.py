@@ -40,3 +40,28 @@ def make_entry(
         values={"date": date or timezone.localdate(), "mood": mood, "text": text, **values},
         new_feelings=[],
     )
+
+
+def make_many(owner: Any, count: int, *, helped_guide: Any = None, helped_step: Any = None) -> list[DiaryEntry]:
+    """``count`` entries, one a day back from today, moods going round 1 to 5 (sealed as usual by bulk_create)."""
+    today = timezone.localdate()
+    entries = DiaryEntry.objects.bulk_create(
+        DiaryEntry(
+            owner=owner,
+            date=today - datetime.timedelta(days=n),
+            mood=n % 5 + 1,
+            feelings=["Calm"] if n % 2 else ["Tired"],
+            text=f"Entry number {n}. " + "Some ordinary words about the day. " * 8,
+            helped_note="a walk" if n % 3 == 0 else "",
+        )
+        for n in range(count)
+    )
+    if helped_guide is not None:
+        DiaryEntry.helped_guides.through.objects.bulk_create(
+            DiaryEntry.helped_guides.through(diaryentry_id=entry.pk, guide_id=helped_guide.pk) for entry in entries
+        )
+    if helped_step is not None:
+        DiaryEntry.helped_steps.through.objects.bulk_create(
+            DiaryEntry.helped_steps.through(diaryentry_id=entry.pk, step_id=helped_step.pk) for entry in entries[::2]
+        )
+    return entries
