@@ -180,7 +180,7 @@ def test_staff_preview_a_draft_exactly_as_a_person_will_see_it(editor_client: Cl
     add_step(guide, kind="activity", title="Your thoughts", activity_type="text", prompt="What do you think?")
 
     overview = editor_client.get("/guides/preview/draft-guide/").content.decode()
-    assert "A draft guide" in overview and "Preview" in overview and "It is draft" in overview
+    assert "A draft guide" in overview and "Preview" in overview and "Status: draft." in overview
     assert 'href="/guides/preview/draft-guide/steps/1/"' in overview
     step = editor_client.get("/guides/preview/draft-guide/steps/3/").content.decode()
     assert "Step 3 of 3" in step
