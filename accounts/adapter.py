@@ -9,7 +9,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts import emails
+from accounts import emails, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,6 +29,13 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> EmailMessage:
         to = email if isinstance(email, str) else email[0]
         return emails.build_for_allauth(template_prefix, to, context)
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            # Whoever just proved they own the address may connect the first authenticator app.
+            services.allow_two_factor_setup(request, email_address.user)
+        return bool(confirmed)
 
     def login(self, request: HttpRequest, user: Any) -> None:
         """allauth never signs anyone in here: sign-in is only through the two-factor sign-in."""

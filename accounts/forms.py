@@ -6,12 +6,14 @@ from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
 from accounts.models import Role, User
 
 CODE_ERRORS = {
+    **OTPAuthenticationFormMixin.otp_error_messages,
     "token_required": "Enter the 6-digit code from your authenticator app",
     "invalid_token": "That code did not work. Check your authenticator app and enter the newest code",
     "n_failed_attempts": "Too many codes did not work. For your safety, please wait a minute and try again",
@@ -90,7 +92,20 @@ class SignInForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
 
 
-class SignInCodeForm(AuthenticationTokenForm):
+class LockedVerifyMixin:
+    """Checks a code against a freshly locked copy of the device: no replay by racing requests."""
+
+    def _verify_token(self, user: Any, token: Any, device: Any = None) -> Any:
+        # django-otp's clean_otp() calls this inside its own transaction and carries a
+        # ValidationError out of it, so the failed attempt it records is kept.
+        from accounts import services
+
+        if device is not None:
+            device = services.locked_device(device)
+        return super()._verify_token(user, token, device)  # type: ignore[misc]
+
+
+class SignInCodeForm(LockedVerifyMixin, AuthenticationTokenForm):
     otp_error_messages = CODE_ERRORS
 
     # The wizard passes `user` and `initial_device` only to forms whose signature names them.
@@ -108,7 +123,7 @@ class SignInCodeForm(AuthenticationTokenForm):
         )
 
 
-class SignInBackupCodeForm(BackupTokenForm):
+class SignInBackupCodeForm(LockedVerifyMixin, BackupTokenForm):
     otp_error_messages = BACKUP_ERRORS
 
     def __init__(self, user: Any, initial_device: Any, **kwargs: Any) -> None:

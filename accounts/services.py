@@ -7,14 +7,54 @@ import binascii
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from accounts import registry
+from accounts import emails, registry
 from accounts.models import BackupCodeDevice, User
+
+SETUP_ALLOWED_SESSION = "two_factor_setup_allowed_for"
+SETUP_LINK_SALT = "accounts.two-factor-setup-link"
+SETUP_LINK_MAX_AGE = 60 * 60
+
+
+def allow_two_factor_setup(request: HttpRequest, user: User) -> None:
+    """This browser may connect the person's first authenticator app (they proved they own the email)."""
+    request.session[SETUP_ALLOWED_SESSION] = user.pk
+
+
+def may_set_up_two_factor(request: HttpRequest, user: User) -> bool:
+    return bool(request.session.get(SETUP_ALLOWED_SESSION) == user.pk)
+
+
+def send_two_factor_setup_link(*, request: HttpRequest, user: User) -> bool:
+    """Email a link that lets whichever browser opens it connect the first authenticator.
+
+    Someone who knows only the password cannot set up their own authenticator on the
+    account: they would need the email too. Sent at most once every three minutes.
+    """
+    if not cache.add(f"two-factor-setup-link:{user.pk}", True, timeout=180):
+        return False
+    token = signing.dumps(user.pk, salt=SETUP_LINK_SALT)
+    url = request.build_absolute_uri(reverse("accounts:two-factor-setup-link", args=[token]))
+    emails.build("set-up-sign-in", user.email, {"setup_url": url}).send()
+    return True
+
+
+def user_for_setup_link(token: str) -> User | None:
+    try:
+        user_id = signing.loads(token, salt=SETUP_LINK_SALT, max_age=SETUP_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 def new_totp_key() -> str:
@@ -47,19 +87,59 @@ def replace_backup_codes(*, user: User) -> list[str]:
     return device.replace_codes()
 
 
+def has_authenticator(user: User) -> bool:
+    """Whether the person has connected an authenticator app (so every sign-in needs its code)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def cap_throttle(device: Any) -> None:
+    """Keep the back-off after wrong codes to minutes, never days (see OTP_MAX_THROTTLE_DOUBLINGS)."""
+    limit = settings.OTP_MAX_THROTTLE_DOUBLINGS
+    if device.throttling_failure_count > limit:
+        device.throttling_failure_count = limit
+        device.save(update_fields=["throttling_failure_count"])
+
+
+def locked_device(device: Any) -> Any:
+    """The same device, re-read and locked for this transaction, so a code is checked only once at a time."""
+    locked = type(device).objects.select_for_update().get(pk=device.pk)
+    cap_throttle(locked)
+    return locked
+
+
+def end_other_sessions(*, user: User, keep_session_key: str | None = None) -> None:
+    """Sign the person out everywhere else, e.g. after they change how they sign in."""
+    user_id = str(user.pk)
+    stale = [
+        session.pk
+        for session in Session.objects.exclude(session_key=keep_session_key or "").iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=stale).delete()
+
+
+def after_password_reset(*, user: User) -> None:
+    """Whoever reset the password controls the email: lift lock-outs and code back-off for them."""
+    AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    for model in (TOTPDevice, BackupCodeDevice):
+        for device in model.objects.filter(user=user):
+            device.throttle_reset()
+
+
 def backup_codes_left(user: User) -> int:
     device = BackupCodeDevice.objects.filter(user=user).first()
     return device.remaining() if device else 0
 
 
+@transaction.atomic
 def check_code(*, user: User, code: str, allow_backup_code: bool = False) -> bool:
     """A fresh authenticator code (or, if allowed, an unused backup code), throttled and never reusable."""
     totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if totp is not None and code.isdigit() and len(code) == 6 and totp.verify_token(code):
+    if totp is not None and code.isdigit() and len(code) == 6 and locked_device(totp).verify_token(code):
         return True
     if allow_backup_code:
         backup = BackupCodeDevice.objects.filter(user=user).first()
-        return bool(backup and backup.verify_token(code))
+        return bool(backup and locked_device(backup).verify_token(code))
     return False
 
 

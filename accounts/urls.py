@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("keep-alive/", views.keep_alive, name="keep-alive"),
     path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/set-up/<str:token>/", views.two_factor_setup_link, name="two-factor-setup-link"),
     path("backup-codes/", views.backup_codes_new, name="backup-codes-new"),
     path("", views.home, name="home"),
     path("settings/", views.settings_page, name="settings"),

@@ -12,7 +12,7 @@ import qrcode.image.svg
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
@@ -155,8 +154,11 @@ def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_k
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in: connect an authenticator app. Nothing else opens until this is done."""
     user: Any = request.user
-    if user_has_device(user):
+    if services.has_authenticator(user):
         return redirect("accounts:home")
+    if not services.may_set_up_two_factor(request, user):
+        sent = services.send_two_factor_setup_link(request=request, user=user)
+        return render(request, "accounts/two_factor_setup_email.html", {"sent": sent})
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
     form = forms.NewAuthenticatorForm(
         request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key)
@@ -171,6 +173,20 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session[NEW_CODES_SESSION] = codes
         return redirect("accounts:backup-codes-new")
     return _authenticator_page(request, template="accounts/two_factor_setup.html", form=form, hex_key=hex_key)
+
+
+@public
+def two_factor_setup_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: this browser may now connect the first authenticator app."""
+    user = services.user_for_setup_link(token)
+    if user is None:
+        return render(request, "accounts/two_factor_setup_link_expired.html", status=400)
+    services.allow_two_factor_setup(request, user)
+    # Public pages see a part-way session as signed out, so look at the session itself.
+    if request.session.get(SESSION_KEY) == str(user.pk):
+        return redirect("accounts:two-factor-setup")
+    messages.info(request, "Sign in to finish protecting your account.")
+    return redirect("accounts:sign-in")
 
 
 def backup_codes_new(request: HttpRequest) -> HttpResponse:
@@ -209,6 +225,7 @@ def new_backup_codes(request: HttpRequest) -> HttpResponse:
     form = forms.FreshCodeForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         request.session[NEW_CODES_SESSION] = services.replace_backup_codes(user=user)
+        services.end_other_sessions(user=user, keep_session_key=request.session.session_key)
         return redirect("accounts:backup-codes-new")
     return render(
         request,
@@ -243,6 +260,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
         request.session.pop(SETUP_KEY_SESSION, None)
         request.session.pop(REPLACING_SESSION, None)
         request.session[NEW_CODES_SESSION] = codes
+        services.end_other_sessions(user=user, keep_session_key=request.session.session_key)
         messages.success(request, "Your new authenticator app is connected. Your old one no longer works.")
         return redirect("accounts:backup-codes-new")
     return _authenticator_page(request, template="accounts/replace_authenticator.html", form=form, hex_key=hex_key)

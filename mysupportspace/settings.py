@@ -30,6 +30,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (PROXY_COUNT proxies deep),
+# so lock-outs and rate limits see each visitor's own address rather than the proxy's.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+
 # --- Applications ---------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -183,6 +188,11 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Account")
 OTP_TOTP_SYNC = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# Wrong codes slow further tries down (1 s, 2 s, 4 s...) up to this many doublings, so the
+# wait never exceeds about 8 minutes: enough against guessing, never a lock-out for days.
+OTP_MAX_THROTTLE_DOUBLINGS = 10
+# Staff never see an authenticator's secret key or its QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # The label an authenticator app shows for this account: neutral by default.
 TWO_FACTOR_ACCOUNT_LABEL = env_str("TWO_FACTOR_ACCOUNT_LABEL", "Account")
@@ -193,11 +203,17 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A failure during a lock-out must not restart the cool-off, or trying every few minutes
+# would keep the person out for good. A password reset (proof of the email) also lifts it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The sign-in form passes the email address as `username` (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
@@ -224,7 +240,7 @@ CSRF_COOKIE_SECURE = SITE_HTTPS
 SECURE_HSTS_SECONDS = 63072000 if SITE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_HTTPS
 SECURE_HSTS_PRELOAD = SITE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Nothing is sent to other sites; "no-referrer" would make browsers send `Origin: null` on our own
 # forms, which CSRF protection rightly refuses.

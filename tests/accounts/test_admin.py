@@ -51,3 +51,14 @@ def test_create_staff_refuses_a_weak_password() -> None:
 
     with pytest.raises(CommandError, match="too common"):
         call_command("create_staff", "editor@example.org", "--password", "password")
+
+
+def test_admin_never_shows_an_authenticator_secret(alice) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff = make_user("staff@example.org", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.get(user=alice)
+    client = signed_in_client(staff)
+    html = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in html
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in {403, 404}

@@ -33,6 +33,7 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "accounts:sign-in",
     "accounts:sign-out",
     "accounts:start",
+    "accounts:two-factor-setup-link",
     "accounts:under-16",
     "diary:entry-edit",  # signed-in only, but writing sent after the session ended is kept (diary.views)
     "diary:entry-new",  # likewise

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import BackupCode
 from tests.accounts.helpers import choose_backup_code, is_verified, submit_backup_code, submit_code, submit_password
-from tests.factories import PASSWORD, current_code, make_user
+from tests.factories import PASSWORD, current_code, make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,92 @@ def test_confirmation_emails_are_not_resent_more_than_once_in_three_minutes(clie
     for _ in range(3):
         submit_password(client, "new@example.org", PASSWORD)
     assert len(mail.outbox) == 1
+
+
+def test_an_old_session_ends_when_the_authenticator_is_replaced(alice) -> None:
+    """A session verified with the old app must not live on, even on public pages."""
+    old_browser = signed_in_client(alice)
+    services.set_up_two_factor(user=alice, hex_key=services.new_totp_key(), verified_t=0)
+
+    old_browser.get("/")
+    assert "_auth_user_id" not in old_browser.session
+    assert old_browser.get("/account/").status_code == 302
+
+
+def test_a_password_only_session_is_signed_out_even_on_public_pages(client: Client, alice) -> None:
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "Your space" not in html
+
+
+def test_wrong_codes_never_lock_the_person_out_for_long(client: Client, alice) -> None:
+    """Someone with the password keeps entering wrong codes; the back-off stays at minutes, not days."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    now = timezone.now()
+    for doubling in range(16):
+        now += timedelta(seconds=min(2**doubling, 600) + 1)
+        with time_machine.travel(now, tick=False):
+            attacker = Client()
+            submit_password(attacker, "alice@example.org", PASSWORD, REMOTE_ADDR=f"192.0.2.{doubling}")
+            submit_code(attacker, "000000")
+    assert TOTPDevice.objects.get(user=alice).throttling_failure_count <= 11
+
+    with time_machine.travel(now + timedelta(minutes=9), tick=False):
+        submit_password(client, "alice@example.org", PASSWORD)
+        submit_code(client, current_code(alice))
+    assert is_verified(client)
+
+
+def test_a_password_reset_lifts_the_lock_out_and_code_back_off(client: Client, alice) -> None:
+    import re
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for _ in range(5):
+        submit_password(Client(), "alice@example.org", "wrong", REMOTE_ADDR="203.0.113.9")
+    device = TOTPDevice.objects.get(user=alice)
+    device.throttling_failure_count, device.throttling_failure_timestamp = 8, timezone.now()
+    device.save()
+
+    client.post("/account/password/reset/", {"email": "alice@example.org"})
+    link = re.search(r"https?://[^/]+(/account/password/reset/key/[^\s]+/)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"password1": "a fresh long passphrase", "password2": "a fresh long passphrase"})
+
+    fresh = Client()
+    submit_password(fresh, "alice@example.org", "a fresh long passphrase", REMOTE_ADDR="203.0.113.9")
+    submit_code(fresh, current_code(alice))
+    assert is_verified(fresh)
+
+
+def test_a_locked_out_attacker_trying_on_does_not_extend_the_pause(client: Client, alice) -> None:
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        for _ in range(5):
+            submit_password(Client(), "alice@example.org", "wrong", REMOTE_ADDR="203.0.113.9")
+    for minutes in (5, 10, 14):
+        with time_machine.travel(now + timedelta(minutes=minutes), tick=False):
+            submit_password(Client(), "alice@example.org", "wrong", REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(now + timedelta(minutes=16), tick=False):
+        response = submit_password(client, "alice@example.org", PASSWORD, REMOTE_ADDR="203.0.113.9")
+    assert "Enter your code" in response.content.decode()
+
+
+def test_making_new_backup_codes_signs_out_other_browsers(alice_client: Client, alice) -> None:
+    other = signed_in_client(alice)
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        alice_client.post("/account/settings/backup-codes/", {"code": current_code(alice)})
+    assert alice_client.get("/account/").status_code == 200
+    assert other.get("/account/").status_code == 302
+
+
+def test_two_racing_requests_cannot_both_use_one_code(alice) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = current_code(alice)
+    stale_copy = TOTPDevice.objects.get(user=alice)
+    assert services.check_code(user=alice, code=code)
+    # A second request that loaded the device before the first saved it is still refused.
+    assert not services.locked_device(stale_copy).verify_token(code)

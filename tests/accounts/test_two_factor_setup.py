@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,7 +29,11 @@ def _code_for_shown_key(html: str, at: float | None = None) -> str:
 
 @pytest.fixture
 def newcomer_client(client: Client) -> Client:
-    make_user("new@example.org", two_factor=False)
+    """Confirmed their email in this browser, then signed in with their password for the first time."""
+    user = make_user("new@example.org", two_factor=False)
+    session = client.session
+    session["two_factor_setup_allowed_for"] = user.pk
+    session.save()
     response = submit_password(client, "new@example.org", PASSWORD)
     assert response.status_code == 302
     return client
@@ -116,3 +121,53 @@ def test_someone_with_two_factor_cannot_open_set_up_to_add_another(alice_client:
     response = alice_client.get("/account/two-factor/set-up/")
     assert response["Location"] == "/account/"
     assert TOTPDevice.objects.count() == 1
+
+
+def test_a_password_alone_in_another_browser_cannot_connect_an_authenticator(client: Client) -> None:
+    """Someone who knows the password before the person set up two-factor gets an email sent, not a QR code."""
+    make_user("new@example.org", two_factor=False)
+    submit_password(client, "new@example.org", PASSWORD)
+
+    response = client.get("/account/two-factor/set-up/")
+    html = response.content.decode()
+    assert "Check your email" in html
+    assert 'id="setup-key"' not in html
+    assert client.post("/account/two-factor/set-up/", {"code": "123456"}).status_code == 200
+    assert not TOTPDevice.objects.exists()
+    assert mail.outbox[-1].subject == "Finish setting up your account"
+    assert len(mail.outbox) == 1  # not resent on every visit
+
+
+def test_the_emailed_link_lets_this_browser_set_up(client: Client) -> None:
+    make_user("new@example.org", two_factor=False)
+    submit_password(client, "new@example.org", PASSWORD)
+    client.get("/account/two-factor/set-up/")
+    link = re.search(r"https?://[^/]+(/account/two-factor/set-up/[^\s]+/)", mail.outbox[-1].body).group(1)
+
+    response = client.get(link)
+
+    assert response["Location"] == "/account/two-factor/set-up/"
+    assert 'id="setup-key"' in client.get("/account/two-factor/set-up/").content.decode()
+
+
+def test_the_emailed_link_expires_after_an_hour(client: Client) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    make_user("new@example.org", two_factor=False)
+    submit_password(client, "new@example.org", PASSWORD)
+    client.get("/account/two-factor/set-up/")
+    link = re.search(r"https?://[^/]+(/account/two-factor/set-up/[^\s]+/)", mail.outbox[-1].body).group(1)
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        response = client.get(link)
+    assert response.status_code == 400
+    assert "This link has expired" in response.content.decode()
+    assert "two_factor_setup_allowed_for" not in client.session
+
+
+def test_public_pages_show_nothing_of_the_account_part_way_through_set_up(newcomer_client: Client) -> None:
+    html = newcomer_client.get("/").content.decode()
+    assert "Sign in" in html
+    assert "Your space" not in html
