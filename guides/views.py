@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -329,12 +331,43 @@ def _video_step(request: HttpRequest, pk: int) -> Step:
 
 
 @public
-def step_video(request: HttpRequest, pk: int) -> FileResponse:
+def step_video(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The uploaded video, in parts when the browser asks for a byte range (Safari will not play it otherwise)."""
     step = _video_step(request, pk)
     if not step.video_file:
         raise Http404
     content_type = "video/webm" if (step.video_file.name or "").lower().endswith(".webm") else "video/mp4"
-    return FileResponse(step.video_file.open("rb"), content_type=content_type)
+    size = step.video_file.size
+    wanted = _byte_range(request.headers.get("Range", ""), size)
+    if wanted is None:
+        response: HttpResponseBase = FileResponse(step.video_file.open("rb"), content_type=content_type)
+    else:
+        start, end = wanted
+        with step.video_file.open("rb") as video:
+            video.seek(start)
+            response = HttpResponse(video.read(end - start + 1), content_type=content_type, status=206)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+VIDEO_CHUNK = 2 * 1024 * 1024
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The first range of a ``Range: bytes=start-end`` header, at most VIDEO_CHUNK long; None for the whole file."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)(?:,.*)?", header.strip())
+    if not match or size == 0 or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first:
+        start = int(first)
+        end = min(int(last) if last else size - 1, size - 1, start + VIDEO_CHUNK - 1)
+    else:  # the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    if start > end:
+        return None
+    return start, end
 
 
 @public

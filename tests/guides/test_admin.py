@@ -222,3 +222,23 @@ def test_the_admin_lists_open(editor_client: Client) -> None:
 
 def test_people_are_not_editors(alice_client: Client) -> None:
     assert alice_client.get("/admin/guides/guide/").status_code == 302
+
+
+def test_an_uploaded_video_is_served_whole_or_in_the_parts_a_browser_asks_for(client: Client) -> None:
+    guide = make_guide("with-video", steps=0)
+    step = add_step(guide, kind="video", title="Film", transcript="Words.")
+    step.video_file.save("film.webm", SimpleUploadedFile("film.webm", b"0123456789"))
+
+    whole = client.get(f"/guides/steps/{step.pk}/video/")
+    assert (whole.status_code, whole["Content-Type"], whole["Accept-Ranges"]) == (200, "video/webm", "bytes")
+    assert b"".join(whole.streaming_content) == b"0123456789"
+    part = client.get(f"/guides/steps/{step.pk}/video/", headers={"Range": "bytes=2-5"})
+    assert (part.status_code, part.content, part["Content-Range"]) == (206, b"2345", "bytes 2-5/10")
+    open_ended = client.get(f"/guides/steps/{step.pk}/video/", headers={"Range": "bytes=7-"})
+    assert (open_ended.content, open_ended["Content-Range"]) == (b"789", "bytes 7-9/10")
+    last = client.get(f"/guides/steps/{step.pk}/video/", headers={"Range": "bytes=-3"})
+    assert (last.content, last["Content-Range"]) == (b"789", "bytes 7-9/10")
+    assert client.get(f"/guides/steps/{step.pk}/video/", headers={"Range": "nonsense"}).status_code == 200
+    guide.status = Status.DRAFT
+    guide.save()
+    assert client.get(f"/guides/steps/{step.pk}/video/").status_code == 404
