@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, Page, expect
 
 from guides.models import ActivityAnswer, GuideProgress, Step
@@ -217,6 +219,55 @@ def test_pages_fit_a_small_phone_screen(browser: Browser, server_url: str, shipp
     page.goto(f"{server_url}{path}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+RECORD_A_SHORT_WEBM = """async () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 160; canvas.height = 90;
+  const context = canvas.getContext('2d');
+  const recorder = new MediaRecorder(canvas.captureStream(10), {mimeType: 'video/webm'});
+  const chunks = [];
+  recorder.ondataavailable = event => chunks.push(event.data);
+  let frame = 0;
+  const painting = setInterval(() => { context.fillStyle = frame++ % 2 ? 'teal' : 'orange'; context.fillRect(0, 0, 160, 90); }, 100);
+  recorder.start();
+  await new Promise(resolve => setTimeout(resolve, 1200));
+  recorder.stop();
+  await new Promise(resolve => { recorder.onstop = resolve; });
+  clearInterval(painting);
+  const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+  let binary = '';
+  bytes.forEach(byte => { binary += String.fromCharCode(byte); });
+  return btoa(binary);
+}"""
+
+
+def test_an_uploaded_video_plays_with_its_captions_under_the_csp(
+    page: Page, server_url: str, axe: Axe, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    page.goto("about:blank")
+    video = base64.b64decode(page.evaluate(RECORD_A_SHORT_WEBM))  # a real WebM, made by Chromium itself
+    guide = make_guide("with-a-film", steps=0)
+    step = add_step(
+        guide, kind="video", title="A short film", body="Content note: colours flash.", transcript="Colours."
+    )
+    step.video_file.save("film.webm", ContentFile(video), save=False)
+    step.captions_file.save(
+        "film.vtt", ContentFile(b"WEBVTT\n\n00:00.000 --> 00:01.000\nTeal and orange\n"), save=False
+    )
+    step.save()
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+
+    page.goto(f"{server_url}/guides/with-a-film/steps/1/")
+    page.wait_for_function("document.querySelector('video').readyState >= 2")
+    page.wait_for_function("(document.querySelector('video').textTracks[0].cues || []).length > 0")
+    assert page.evaluate("document.querySelector('video').textTracks[0].cues[0].text") == "Teal and orange"
+    assert refused == []
+    assert_accessible(axe, page)
 
 
 def _corpus_payloads() -> list[str]:
