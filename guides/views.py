@@ -18,6 +18,7 @@ from guides import services
 from guides.forms import ActivityForm, SearchForm
 from guides.models import (
     ActivityAnswer,
+    Audience,
     Guide,
     GuideProgress,
     RightsPage,
@@ -26,7 +27,6 @@ from guides.models import (
     Step,
     StepKind,
     Topic,
-    audiences_for_role,
 )
 
 # --- Fetching, scoped to who is asking ----------------------------------------------------------
@@ -59,10 +59,6 @@ def _progress_for(request: HttpRequest, guide: Guide) -> GuideProgress | None:
     return GuideProgress.objects.filter(user=user, guide=guide).first()
 
 
-def _role(request: HttpRequest) -> str | None:
-    return getattr(request.user, "role", None) if request.user.is_authenticated else None
-
-
 # --- Browsing -------------------------------------------------------------------------------------
 
 
@@ -75,10 +71,11 @@ def topics(request: HttpRequest) -> HttpResponse:
         .filter(guide_count__gt=0)
         .order_by("order", "title")  # Meta.ordering does not apply to an aggregate query
     )
-    # A supporter sees the topics written for supporters first.
-    preferred = audiences_for_role(_role(request))
-    if request.user.is_authenticated:
-        topic_list.sort(key=lambda topic: topic.audience not in preferred or topic.audience == "everyone")
+    # Signed in, people see the topics written for them first (supporters: the supporter topics).
+    user: Any = request.user
+    if user.is_authenticated:
+        own = Audience.SUPPORTER if user.is_supporter else Audience.VICTIM
+        topic_list.sort(key=lambda topic: topic.audience != own)
     return render(request, "guides/topics.html", {"topics": topic_list, "search_form": SearchForm()})
 
 
