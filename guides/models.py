@@ -117,10 +117,6 @@ class Guide(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("guides:guide", kwargs={"slug": self.slug})
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
     def ordered_steps(self) -> list[Step]:
         """The steps in order, using a prefetched ``steps`` when there is one."""
         return sorted(self.steps.all(), key=lambda step: (step.order, step.pk))
@@ -148,6 +144,15 @@ class Guide(models.Model):
             problems.append("A guide needs at least one step before it can be published.")
         problems += [problem for step in steps for problem in step.publication_problems()]
         return problems
+
+
+def _with_rendered_body(row: Step | RightsPage, save_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """body_html is a cache of the Markdown's rendering, never edited by hand: keep it in step when saving."""
+    row.body_html = render_markdown(row.body_markdown)
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and "body_markdown" in update_fields:
+        save_kwargs["update_fields"] = {*update_fields, "body_html"}
+    return save_kwargs
 
 
 def _index_of(step: Step, steps: list[Step]) -> int | None:
@@ -231,12 +236,7 @@ class Step(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # body_html is a cache of the rendering, never edited by hand: keep it in step with the source.
-        self.body_html = render_markdown(self.body_markdown)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body_markdown" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
+        super().save(*args, **_with_rendered_body(self, kwargs))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -409,11 +409,7 @@ class RightsPage(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.body_html = render_markdown(self.body_markdown)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body_markdown" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
+        super().save(*args, **_with_rendered_body(self, kwargs))
 
     def get_absolute_url(self) -> str:
         return reverse("rights:page", kwargs={"slug": self.slug})
