@@ -48,13 +48,15 @@ def save_step(*, user: User, step: Step, answer: Any = None, go_to: Step | None,
     progress, created = GuideProgress.objects.get_or_create(
         user=user, guide_id=step.guide_id, defaults={"current_step": place, "position": place.order}
     )
+    changed = []
     if not created:
-        progress.current_step = place
-        progress.position = place.order
-        progress.save(update_fields=["current_step", "position", "updated"])
+        progress.current_step, progress.position = place, place.order
+        changed += ["current_step", "position"]
     if finish and progress.completed_at is None:
         progress.completed_at = timezone.now()
-        progress.save(update_fields=["completed_at", "updated"])
+        changed.append("completed_at")
+    if changed:
+        progress.save(update_fields=[*changed, "updated"])
     return progress
 
 
