@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +48,14 @@ def validate_guide_slug(value: str) -> None:
         raise ValidationError("This web address is used by another page. Choose a different one.")
 
 
+def _hits(field: str, terms: list[str]) -> Any:
+    """How many of the search terms appear in ``field`` (for putting the closest matches first)."""
+    return sum(
+        (Case(When(**{f"{field}__icontains": term}, then=Value(1)), default=Value(0)) for term in terms),
+        start=Value(0),
+    )
+
+
 class TopicQuerySet(models.QuerySet["Topic"]):
     def published(self) -> TopicQuerySet:
         return self.filter(published=True)
@@ -83,6 +91,18 @@ class GuideQuerySet(models.QuerySet["Guide"]):
 
     def for_role(self, role: str | None) -> GuideQuerySet:
         return self.filter(audience__in=audiences_for_role(role))
+
+    def matching(self, terms: list[str]) -> GuideQuerySet:
+        """Guides with every term somewhere in their words; those with the terms in the title first."""
+        guides = self
+        for term in terms:
+            in_steps = Step.objects.filter(Q(title__icontains=term) | Q(body_markdown__icontains=term))
+            guides = guides.filter(
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(pk__in=in_steps.values("guide_id"))
+            )
+        return guides.annotate(title_hits=_hits("title", terms), summary_hits=_hits("summary", terms)).order_by(
+            "-title_hits", "-summary_hits", "topic__order", "order", "title"
+        )
 
     def visible_to(self, user: Any) -> GuideQuerySet:
         """Published guides this person may open: members-only guides need a signed-in person."""
@@ -385,6 +405,14 @@ class SavedItem(models.Model):
 class RightsPageQuerySet(models.QuerySet["RightsPage"]):
     def published(self) -> RightsPageQuerySet:
         return self.filter(status=Status.PUBLISHED)
+
+    def matching(self, terms: list[str]) -> RightsPageQuerySet:
+        pages = self
+        for term in terms:
+            pages = pages.filter(
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_markdown__icontains=term)
+            )
+        return pages.annotate(title_hits=_hits("title", terms)).order_by("-title_hits", "order", "title")
 
 
 class RightsPage(models.Model):

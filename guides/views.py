@@ -295,20 +295,8 @@ def search(request: HttpRequest) -> HttpResponse:
     guides: list[Guide] = []
     pages: list[RightsPage] = []
     if terms:
-        guide_query = Guide.objects.visible_to(request.user).select_related("topic")
-        page_query = RightsPage.objects.published()
-        for term in terms:
-            guide_query = guide_query.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(steps__title__icontains=term)
-                | Q(steps__body_markdown__icontains=term)
-            )
-            page_query = page_query.filter(
-                Q(title__icontains=term) | Q(summary__icontains=term) | Q(body_markdown__icontains=term)
-            )
-        guides = list(guide_query.distinct()[:50])
-        pages = list(page_query[:20])
+        guides = list(Guide.objects.visible_to(request.user).matching(terms).select_related("topic")[:50])
+        pages = list(RightsPage.objects.published().matching(terms)[:20])
     return render(
         request,
         "guides/search.html",

@@ -120,6 +120,16 @@ def test_search_finds_words_in_titles_and_step_content(client: Client) -> None:
     assert "Your rights" in client.get("/guides/search/?q=compensation").content.decode()
 
 
+def test_search_puts_guides_with_the_words_in_their_title_first(client: Client) -> None:
+    make_guide("first-by-order", title="Feeling calmer", summary="Helps with sleep.", order=1, steps=1)
+    guide = make_guide("by-step", title="Coping day to day", order=2, steps=0)
+    add_step(guide, title="Rest", body="Sleep matters.")
+    make_guide("sleep-guide", title="Sleeping better", order=3, steps=1)
+
+    html = client.get("/guides/search/?q=sleep").content.decode()
+    assert html.index("Sleeping better") < html.index("Feeling calmer") < html.index("Coping day to day")
+
+
 def test_a_search_that_is_too_long_gets_an_error_summary(client: Client) -> None:
     response = client.get("/guides/search/", {"q": "x" * 101})
     assert response.status_code == 400
