@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import time
 from pathlib import Path
@@ -23,11 +24,6 @@ from tests.guides.factories import add_step, make_activity_guide, make_guide, ma
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CORPUS = Path(settings.BASE_DIR).parent / "shared" / "xss-corpus"
-
-
-class _Quiet:
-    def write(self, text: str) -> None:
-        pass
 
 
 def _sign_in(page: Page, server_url: str, user: Any, *, at: float) -> None:
@@ -95,7 +91,7 @@ def test_start_answer_leave_and_continue_at_the_same_step_after_signing_in_again
 
 @pytest.fixture
 def shipped_content() -> None:
-    load_shipped_content(fixtures_dir=Path(settings.BASE_DIR) / "fixtures", stdout=_Quiet())
+    load_shipped_content(fixtures_dir=Path(settings.BASE_DIR) / "fixtures", stdout=io.StringIO())
 
 
 PUBLIC_PAGES = [
