@@ -15,13 +15,14 @@ class NavItem:
     active: bool
 
 
-# (label, URL name, URL namespace that marks the item as current, shown to: "all", "guests" or "members")
+# (label, URL name, URL namespace whose every page marks the item as current ("" for that page
+# alone), shown to: "all", "guests" or "members")
 SECTIONS: list[tuple[str, str, str, str]] = [
-    ("Home", "pages:home", "pages", "all"),
+    ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
     ("Your rights", "rights:index", "rights", "all"),
     ("Get support", "referrals:start", "referrals", "all"),
-    ("Your space", "accounts:home", "accounts", "members"),
+    ("Your space", "accounts:home", "", "members"),
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Sign in", "accounts:sign-in", "", "guests"),
@@ -39,6 +40,6 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
         if (audience == "members" and not signed_in) or (audience == "guests" and signed_in):
             continue
         href = reverse(url_name)
-        active = href == current_path if section in {"pages", ""} else namespace == section and current_path == href
+        active = current_path == href or (bool(section) and namespace == section)
         items.append(NavItem(label=label, href=href, active=active))
     return items
