@@ -62,3 +62,21 @@ def test_admin_never_shows_an_authenticator_secret(alice) -> None:
     html = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
     assert device.key not in html
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in {403, 404}
+
+
+def test_content_editors_can_edit_guides_but_not_people() -> None:
+    from django.core.management import call_command
+
+    call_command(
+        "create_staff", "editor@example.org", "--group", "Content editors", "--password", "a long staff passphrase"
+    )
+    from accounts import services
+    from accounts.models import User
+
+    editor = User.objects.get(email="editor@example.org")
+    services.set_up_two_factor(user=editor, hex_key=services.new_totp_key(), verified_t=0)
+    client = signed_in_client(editor)
+    assert client.get("/admin/guides/guide/").status_code == 200
+    assert client.get("/admin/guides/guide/add/").status_code == 200
+    assert client.get("/admin/referrals/organisation/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403
