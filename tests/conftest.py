@@ -16,8 +16,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 HAS_CHROMIUM = bool(shutil.which(CHROMIUM))
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run whenever Chromium is present; CI sets REQUIRE_BROWSER=1 so they never vanish."""
+    """Browser tests run whenever Chromium is present; CI sets REQUIRE_BROWSER=1 so they never vanish.
+
+    They run last: Playwright keeps an event loop running in the main thread for the rest of
+    the session, which other tests (async_to_sync, subprocesses checking the environment) must not see.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if HAS_CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":

@@ -64,9 +64,7 @@ def test_two_shift_presses_do_nothing(page: Page, server_url: str, neutral_site:
 def test_the_plain_link_ends_the_session_without_javascript(
     page_without_js: Page, server_url: str, neutral_site: str
 ) -> None:
-    user = get_user_model().objects.create_user(
-        username="alice", email="alice@example.org", password="pw-for-alice-123"
-    )
+    user = get_user_model().objects.create_user(email="alice@example.org", password="pw-for-alice-123")
     from django.test import Client
 
     client = Client()
