@@ -10,9 +10,17 @@ PORT ?= 8000
 
 .PHONY: run test test-fast setup migrate content static lint typecheck bench superuser clean
 
+# The web server and, beside it, the background worker that delivers hand-offs and emails.
+# Ctrl+C (or the server stopping for any reason) stops the worker too; the worker finishes the
+# task in hand first. Anything queued meanwhile waits in the database for the next start.
 run: setup migrate content
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(LOCAL_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl+C stops both)"
+	@export $(LOCAL_ENV); \
+	$(MANAGE) sweep_handoffs --verbosity 0; \
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
 	$(LOCAL_ENV) $(BIN)/pytest $(PYTEST_ARGS)

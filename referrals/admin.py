@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from referrals.models import AuditEntry, Need, Organisation
@@ -18,6 +19,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "summary", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["needs"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "needs", "area"]}),
         ("How to contact them", {"fields": ["phone", "text", "email", "website", "opening_hours"]}),

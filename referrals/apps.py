@@ -25,5 +25,5 @@ class ReferralsConfig(AppConfig):
 
         path = fixtures_dir / "partners.toml"
         if path.exists():
-            created, updated = load_partners(path)
-            stdout.write(f"Partner organisations: {created} added, {updated} updated")
+            added, updated, unchanged = load_partners(path)
+            stdout.write(f"Partner organisations: {added} added, {updated} updated, {unchanged} unchanged.")

@@ -42,12 +42,16 @@ def sync_needs() -> dict[str, Need]:
 
 
 @transaction.atomic
-def load_partners(path: Path) -> tuple[int, int]:
-    """Add or update each organisation by its slug. A bad entry stops the whole load, naming the entry."""
+def load_partners(path: Path) -> tuple[int, int, int]:
+    """Add or update each organisation by its slug: (added, updated, unchanged).
+
+    A bad entry stops the whole load, naming the entry. What editors decide in the admin
+    (whether it is shown, when it was last checked) is left alone.
+    """
     with path.open("rb") as file:
         entries: list[dict[str, Any]] = tomllib.load(file).get("organisation", [])
     needs = sync_needs()
-    created = updated = 0
+    added = updated = unchanged = 0
     for entry in entries:
         slug = entry.get("slug", "")
         unknown = [need for need in entry.get("needs", []) if need not in needs]
@@ -56,16 +60,24 @@ def load_partners(path: Path) -> tuple[int, int]:
         if entry.get("area", "national") not in Area.values:
             raise ValidationError(f"{path.name}: {slug}: unknown area {entry.get('area')!r}")
         organisation = Organisation.objects.filter(slug=slug).first() or Organisation(slug=slug)
+        wanted = {field: entry.get(field, "") or "" for field in _TEXT_FIELDS} | {"area": entry.get("area", "national")}
+        wanted_needs = {needs[need].pk for need in entry.get("needs", [])}
+        if (
+            organisation.pk is not None
+            and all(getattr(organisation, k) == v for k, v in wanted.items())
+            and (set(organisation.needs.values_list("pk", flat=True)) == wanted_needs)
+        ):
+            unchanged += 1
+            continue
         is_new = organisation.pk is None
-        for field in _TEXT_FIELDS:
-            setattr(organisation, field, entry.get(field, "") or "")
-        organisation.area = entry.get("area", "national")
+        for field, value in wanted.items():
+            setattr(organisation, field, value)
         try:
             organisation.full_clean(exclude=["needs", "is_published", "last_checked"])
         except ValidationError as error:
             raise ValidationError(f"{path.name}: {slug}: {error.messages}") from None
         organisation.save()
-        organisation.needs.set([needs[need] for need in entry.get("needs", [])])
-        created += is_new
+        organisation.needs.set(wanted_needs)
+        added += is_new
         updated += not is_new
-    return created, updated
+    return added, updated, unchanged

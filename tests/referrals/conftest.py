@@ -22,7 +22,7 @@ SIGNING_SECRET = "s" * 40
 @pytest.fixture
 def caseworker(db: None) -> Any:
     user = make_user("casey@example.org", is_staff=True)
-    user.groups.add(Group.objects.get(name=CASEWORKERS_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=CASEWORKERS_GROUP)[0])
     return user
 
 

@@ -1,0 +1,264 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from referrals.models import AuditEntry, CaseNote, Handoff, HandoffStatus, RequestStatus, SupportRequest
+from tests.factories import make_user, signed_in_client
+from tests.referrals.conftest import request_form
+
+pytestmark = pytest.mark.django_db
+
+CHECK_SEVERE = {
+    "safe_now": "yes",
+    "worried_about_harm": "no",
+    "daily_life": "very_much",
+    "harm_thoughts": "no",
+    "someone_to_talk_to": "yes",
+}
+
+
+@pytest.fixture
+def alices_request(alice_client: Client) -> SupportRequest:
+    alice_client.post("/get-support/caseworker/", request_form(name="Alice"))
+    return SupportRequest.objects.get()
+
+
+STAFF_PAGES = [
+    ("get", "/staff/requests/"),
+    ("get", "/staff/requests/{pk}/"),
+    ("post", "/staff/requests/{pk}/claim/"),
+    ("post", "/staff/requests/{pk}/contact/"),
+    ("post", "/staff/requests/{pk}/note/"),
+    ("post", "/staff/requests/{pk}/status/"),
+    ("get", "/staff/handoffs/{handoff}/"),
+    ("post", "/staff/handoffs/{handoff}/send-again/"),
+    ("post", "/staff/handoffs/{handoff}/dealt-with/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_PAGES)
+def test_people_who_are_not_caseworkers_get_404(
+    alices_request: SupportRequest, alice_client: Client, charlie_client: Client, method: str, path: str
+) -> None:
+    url = path.format(pk=alices_request.pk, handoff=Handoff.objects.get().pk)
+    other_staff = signed_in_client(make_user("editor@example.org", is_staff=True))
+    for visitor in (alice_client, charlie_client, other_staff):
+        assert getattr(visitor, method)(url, {"status-status": "closed", "note-text": "x"}).status_code == 404
+    assert SupportRequest.objects.get().status == RequestStatus.NEW
+    assert not CaseNote.objects.exists()
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_PAGES)
+def test_signed_out_visitors_are_sent_to_sign_in(
+    alices_request: SupportRequest, client: Client, method: str, path: str
+) -> None:
+    url = path.format(pk=alices_request.pk, handoff=Handoff.objects.get().pk)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/")
+
+
+def test_staff_without_two_factor_cannot_open_the_queue(caseworker: Any) -> None:
+    password_only = Client()
+    password_only.force_login(caseworker)
+    response = password_only.get("/staff/requests/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/")
+
+
+def test_the_queue_puts_people_in_danger_or_at_severe_impact_first(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    alice_client.post("/get-support/caseworker/", request_form())  # oldest, no check
+    charlie_client.post("/get-support/check/", CHECK_SEVERE)
+    charlie_client.post("/get-support/caseworker/", request_form())
+    Client().post("/get-support/out-of-hours/", request_form())  # newest, no check
+    newest, urgent, oldest = (
+        SupportRequest.objects.order_by("-created_at")[0],
+        SupportRequest.objects.get(impact_outcome="severe"),
+        SupportRequest.objects.order_by("created_at")[0],
+    )
+    html = caseworker_client.get("/staff/requests/").content.decode()
+    positions = [html.index(f'href="/staff/requests/{item.pk}/"') for item in (urgent, newest, oldest)]
+    assert positions == sorted(positions)
+    assert "Severe impact" in html
+
+
+def test_a_caseworker_sees_the_safe_contact_instructions_and_the_view_is_audited(
+    caseworker_client: Client, caseworker: Any, alices_request: SupportRequest
+) -> None:
+    html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
+    assert "Contact them safely" in html
+    assert "07700900982" in html
+    assert "Not safe: do not leave a voicemail or send a message" in html
+    assert "bluebell" in html
+    assert html.index("Contact them safely") < html.index("Change the status")
+    entry = AuditEntry.objects.get()
+    assert (entry.staff, entry.support_request, entry.action) == (caseworker, alices_request, "viewed")
+
+
+def test_a_caseworker_claims_a_request_once(
+    caseworker_client: Client, caseworker: Any, alices_request: SupportRequest
+) -> None:
+    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
+    assert response["Location"] == f"/staff/requests/{alices_request.pk}/"
+    alices_request.refresh_from_db()
+    assert alices_request.status == RequestStatus.CLAIMED
+    assert alices_request.claimed_by == caseworker
+
+    other = make_user("kim@example.org", is_staff=True)
+    other.groups.add(*caseworker.groups.all())
+    signed_in_client(other).post(f"/staff/requests/{alices_request.pk}/claim/")
+    alices_request.refresh_from_db()
+    assert alices_request.claimed_by == caseworker
+    assert AuditEntry.objects.filter(action="claimed").count() == 1
+
+
+def test_the_person_sees_the_status_change(
+    caseworker_client: Client, alice_client: Client, alices_request: SupportRequest
+) -> None:
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
+    assert (
+        "A caseworker is looking at your request"
+        in alice_client.get(f"/get-support/requests/{alices_request.pk}/").content.decode()
+    )
+
+
+def test_recording_that_they_spoke_marks_it_contacted(
+    caseworker_client: Client, caseworker: Any, alices_request: SupportRequest
+) -> None:
+    caseworker_client.post(
+        f"/staff/requests/{alices_request.pk}/contact/",
+        {"contact-contact_outcome": "spoke", "contact-text": "Talked about compensation"},
+    )
+    alices_request.refresh_from_db()
+    assert alices_request.status == RequestStatus.CONTACTED
+    assert alices_request.claimed_by == caseworker
+    note = CaseNote.objects.get()
+    assert (note.kind, note.contact_outcome, note.author) == ("contact_attempt", "spoke", caseworker)
+    html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
+    assert "Talked about compensation" in html
+
+
+def test_no_answer_is_recorded_without_changing_the_status(
+    caseworker_client: Client, alices_request: SupportRequest
+) -> None:
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/contact/", {"contact-contact_outcome": "no_answer"})
+    alices_request.refresh_from_db()
+    assert alices_request.status == RequestStatus.NEW
+    assert CaseNote.objects.get().contact_outcome == "no_answer"
+
+
+def test_notes_and_status_changes_are_recorded_and_audited(
+    caseworker_client: Client, alices_request: SupportRequest
+) -> None:
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/note/", {"note-text": "Prefers mornings"})
+    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "closed"})
+    assert response["Location"] == "/staff/requests/"
+    alices_request.refresh_from_db()
+    assert alices_request.status == RequestStatus.CLOSED
+    assert alices_request.closed_at is not None
+    assert CaseNote.objects.get().text == "Prefers mornings"
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", "detail")) == [
+        ("note_added", ""),
+        ("status_changed", "New to Closed"),
+    ]
+    assert (
+        f'href="/staff/requests/{alices_request.pk}/"' not in caseworker_client.get("/staff/requests/").content.decode()
+    )
+    assert (
+        f'href="/staff/requests/{alices_request.pk}/"'
+        in caseworker_client.get("/staff/requests/?show=closed").content.decode()
+    )
+
+
+def test_reopening_as_new_releases_the_claim(caseworker_client: Client, alices_request: SupportRequest) -> None:
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "new"})
+    alices_request.refresh_from_db()
+    assert alices_request.claimed_by is None
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        ("note", {"note-text": ""}, "Enter a note"),
+        ("contact", {"contact-text": "x"}, "Select what happened"),
+        ("status", {"status-status": "lost"}, "Select a status"),
+    ],
+)
+def test_staff_forms_show_errors_and_save_nothing(
+    caseworker_client: Client, alices_request: SupportRequest, path: str, data: dict[str, str], message: str
+) -> None:
+    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/{path}/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert message in html
+    assert not CaseNote.objects.exists()
+    assert SupportRequest.objects.get().status == RequestStatus.NEW
+
+
+def test_mine_shows_only_what_i_claimed(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    alice_client.post("/get-support/caseworker/", request_form())
+    charlie_client.post("/get-support/caseworker/", request_form())
+    mine, other = SupportRequest.objects.order_by("pk")
+    caseworker_client.post(f"/staff/requests/{mine.pk}/claim/")
+    html = caseworker_client.get("/staff/requests/?show=mine").content.decode()
+    assert f'href="/staff/requests/{mine.pk}/"' in html
+    assert f'href="/staff/requests/{other.pk}/"' not in html
+
+
+def test_the_queue_loads_in_a_fixed_number_of_queries(
+    caseworker_client: Client, alice_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(5):
+        alice_client.post("/get-support/caseworker/", request_form())
+    for item in SupportRequest.objects.all()[:3]:
+        caseworker_client.post(f"/staff/requests/{item.pk}/claim/")
+    with django_assert_max_num_queries(12):
+        caseworker_client.get("/staff/requests/")
+
+
+def test_a_kept_silvercloud_hand_off_needs_attention_until_dealt_with(
+    caseworker_client: Client, caseworker: Any, alice_client: Client
+) -> None:
+    from tests.referrals.test_silvercloud import consent_form
+
+    alice_client.post("/get-support/silvercloud/consent/", consent_form())
+    handoff = Handoff.objects.get()
+    assert handoff.status == HandoffStatus.KEPT
+    queue = caseworker_client.get("/staff/requests/").content.decode()
+    assert f'href="/staff/handoffs/{handoff.pk}/"' in queue
+    detail = caseworker_client.get(f"/staff/handoffs/{handoff.pk}/").content.decode()
+    assert "alice@example.org" in detail
+    assert "Worry and anxiety" in detail
+
+    caseworker_client.post(f"/staff/handoffs/{handoff.pk}/dealt-with/")
+
+    handoff.refresh_from_db()
+    assert handoff.resolved_by == caseworker
+    assert f'href="/staff/handoffs/{handoff.pk}/"' not in caseworker_client.get("/staff/requests/").content.decode()
+    assert list(AuditEntry.objects.filter(handoff=handoff).values_list("action", flat=True)) == [
+        "handoff_resolved",
+        "viewed",
+    ]
+    assert "Sent" in alice_client.get("/get-support/yours/").content.decode()
+
+
+def test_caseworkers_get_a_link_to_the_queue_on_their_home_page(
+    caseworker_client: Client, alice_client: Client
+) -> None:
+    assert 'href="/staff/requests/"' in caseworker_client.get("/account/").content.decode()
+    assert 'href="/staff/requests/"' not in alice_client.get("/account/").content.decode()
+
+
+def test_the_caseworkers_group_is_created_by_a_migration() -> None:
+    from django.contrib.auth.models import Group
+
+    assert Group.objects.filter(name="Caseworkers").exists()
