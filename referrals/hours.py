@@ -86,6 +86,10 @@ class ContactWindow:
             return f"today, before {_clock(self.closes)}"
         if self.is_today:
             return f"today, between {_clock(self.opens)} and {_clock(self.closes)}"
+        return self.describe_date()
+
+    def describe_date(self) -> str:
+        """Without "today", for pages read later: "on Monday 12 January, between 8am and 5pm"."""
         return f"on {self.day:%A} {self.day.day} {self.day:%B}, between {_clock(self.opens)} and {_clock(self.closes)}"
 
 

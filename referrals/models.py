@@ -42,8 +42,8 @@ class DailyLife(models.TextChoices):
 
 
 class HarmThoughts(models.TextChoices):
-    NO = "no", "No"
     YES = "yes", "Yes"
+    NO = "no", "No"
     RATHER_NOT_SAY = "rather_not_say", "I would rather not say"
 
 
@@ -206,6 +206,15 @@ class SupportRequest(models.Model):
     @property
     def contact_detail(self) -> str:
         return self.email if self.contact_method == ContactMethod.EMAIL else self.phone
+
+    @property
+    def contact_detail_display(self) -> str:
+        """Phone numbers grouped as people read them out: 020 7946 0018, 07700 900982."""
+        if self.contact_method == ContactMethod.EMAIL or len(self.phone) != 11:
+            return self.contact_detail
+        if self.phone.startswith("02"):
+            return f"{self.phone[:3]} {self.phone[3:7]} {self.phone[7:]}"
+        return f"{self.phone[:5]} {self.phone[5:]}"
 
     def safe_time_labels(self) -> list[str]:
         return [SafeTime(value).label for value in self.safe_times if value in SafeTime.values]

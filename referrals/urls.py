@@ -1,10 +1,23 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from referrals import views
 
 app_name = "referrals"
+
+# The caseworkers' own pages, in a namespace of their own (not part of "Get support").
+caseworker_urlpatterns = [
+    path("requests/", views.queue, name="queue"),
+    path("requests/<int:pk>/", views.queue_request, name="request"),
+    path("requests/<int:pk>/claim/", views.queue_claim, name="claim"),
+    path("requests/<int:pk>/contact/", views.queue_contact, name="contact"),
+    path("requests/<int:pk>/note/", views.queue_note, name="note"),
+    path("requests/<int:pk>/status/", views.queue_status, name="status"),
+    path("handoffs/<int:pk>/", views.queue_handoff, name="handoff"),
+    path("handoffs/<int:pk>/send-again/", views.queue_handoff_send_again, name="handoff-send-again"),
+    path("handoffs/<int:pk>/dealt-with/", views.queue_handoff_resolve, name="handoff-resolve"),
+]
 urlpatterns = [
     path("get-support/", views.start, name="start"),
     path("get-support/check/", views.impact_check, name="check"),
@@ -19,13 +32,5 @@ urlpatterns = [
     path("get-support/silvercloud/consent/", views.silvercloud_consent, name="silvercloud-consent"),
     path("get-support/silvercloud/<int:pk>/send-again/", views.silvercloud_send_again, name="silvercloud-send-again"),
     path("get-support/organisations/", views.directory, name="directory"),
-    path("staff/requests/", views.queue, name="queue"),
-    path("staff/requests/<int:pk>/", views.queue_request, name="queue-request"),
-    path("staff/requests/<int:pk>/claim/", views.queue_claim, name="queue-claim"),
-    path("staff/requests/<int:pk>/contact/", views.queue_contact, name="queue-contact"),
-    path("staff/requests/<int:pk>/note/", views.queue_note, name="queue-note"),
-    path("staff/requests/<int:pk>/status/", views.queue_status, name="queue-status"),
-    path("staff/handoffs/<int:pk>/", views.queue_handoff, name="queue-handoff"),
-    path("staff/handoffs/<int:pk>/send-again/", views.queue_handoff_send_again, name="queue-handoff-send-again"),
-    path("staff/handoffs/<int:pk>/dealt-with/", views.queue_handoff_resolve, name="queue-handoff-resolve"),
+    path("staff/", include((caseworker_urlpatterns, "caseworkers"))),
 ]

@@ -180,13 +180,13 @@ def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
     if SENT_REQUEST_SESSION not in request.session:
         return redirect("referrals:out-of-hours")
     pk = request.session[SENT_REQUEST_SESSION]
-    support_request = SupportRequest.objects.filter(pk=pk).only("pk", "created_at", "contact_method").first()
+    support_request = SupportRequest.objects.filter(pk=pk).only("pk", "created_at").first()
     return render(
         request,
         "referrals/out_of_hours_sent.html",
         {
             "reference": support_request.reference if support_request else "",
-            "window": service_hours().next_contact(),
+            "window": service_hours().next_contact(support_request.created_at if support_request else None),
             "hours": service_hours().describe(),
         },
     )
@@ -339,7 +339,7 @@ def queue_claim(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"You have claimed {support_request.reference}.")
     else:
         messages.info(request, f"{support_request.reference} has already been claimed.")
-    return redirect("referrals:queue-request", pk=pk)
+    return redirect("referrals:caseworkers:request", pk=pk)
 
 
 @caseworkers_only
@@ -357,7 +357,7 @@ def queue_contact(request: HttpRequest, pk: int) -> HttpResponse:
         text=form.cleaned_data["text"],
     )
     messages.success(request, "The contact attempt has been recorded.")
-    return redirect("referrals:queue-request", pk=pk)
+    return redirect("referrals:caseworkers:request", pk=pk)
 
 
 @caseworkers_only
@@ -370,7 +370,7 @@ def queue_note(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     services.add_note(support_request=support_request, caseworker=user, text=form.cleaned_data["text"])
     messages.success(request, "Your note has been added.")
-    return redirect("referrals:queue-request", pk=pk)
+    return redirect("referrals:caseworkers:request", pk=pk)
 
 
 @caseworkers_only
@@ -384,8 +384,8 @@ def queue_status(request: HttpRequest, pk: int) -> HttpResponse:
     services.change_status(support_request=support_request, caseworker=user, status=form.cleaned_data["status"])
     messages.success(request, "The status has been changed.")
     if form.cleaned_data["status"] == RequestStatus.CLOSED:
-        return redirect("referrals:queue")
-    return redirect("referrals:queue-request", pk=pk)
+        return redirect("referrals:caseworkers:queue")
+    return redirect("referrals:caseworkers:request", pk=pk)
 
 
 @caseworkers_only
@@ -412,7 +412,7 @@ def queue_handoff_send_again(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     if services.send_handoff_again(handoff=handoff, by=user):
         messages.success(request, f"{handoff.reference} will be sent again.")
-    return redirect("referrals:queue-handoff", pk=pk)
+    return redirect("referrals:caseworkers:handoff", pk=pk)
 
 
 @caseworkers_only
@@ -422,4 +422,4 @@ def queue_handoff_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     services.resolve_handoff(handoff=handoff, caseworker=user)
     messages.success(request, f"{handoff.reference} is marked as dealt with.")
-    return redirect("referrals:queue")
+    return redirect("referrals:caseworkers:queue")

@@ -285,3 +285,20 @@ def test_the_queue_fits_a_small_phone_screen(browser: Browser, server_url: str) 
         page.goto(f"{server_url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_the_questions_can_be_answered_with_the_keyboard_alone(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/get-support/check/")
+    page.locator("h1").click()
+    # Tab reaches the first option of each question; the arrow keys choose within it.
+    choices = {"safe_now": 0, "worried_about_harm": 1, "daily_life": 2, "harm_thoughts": 1, "someone_to_talk_to": 0}
+    for name, downs in choices.items():
+        while page.evaluate("document.activeElement.name") != name:
+            page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        for _ in range(downs):
+            page.keyboard.press("ArrowDown")
+    while page.evaluate("document.activeElement.textContent.trim()") != "See what might help":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Talking to someone could help")

@@ -92,7 +92,7 @@ def test_a_caseworker_sees_the_safe_contact_instructions_and_the_view_is_audited
 ) -> None:
     html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
     assert "Contact them safely" in html
-    assert "07700900982" in html
+    assert "Phone call</strong>: 07700 900982" in html
     assert "Not safe: do not leave a voicemail or send a message" in html
     assert "bluebell" in html
     assert html.index("Contact them safely") < html.index("Change the status")
@@ -262,3 +262,11 @@ def test_the_caseworkers_group_is_created_by_a_migration() -> None:
     from django.contrib.auth.models import Group
 
     assert Group.objects.filter(name="Caseworkers").exists()
+
+
+def test_get_support_is_the_current_section_on_its_pages_but_not_on_the_staff_pages(
+    caseworker_client: Client,
+) -> None:
+    current = 'href="/get-support/" aria-current="page"'
+    assert current in caseworker_client.get("/get-support/organisations/").content.decode()
+    assert current not in caseworker_client.get("/staff/requests/").content.decode()
