@@ -87,6 +87,9 @@ def _time(label: str, call: object) -> None:
 def main() -> None:
     # Not setup_test_environment(): its instrumented template rendering would be timed too.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if connection.vendor != "sqlite":
+        # A database of its own, apart from the test suite's (which --reuse-db keeps).
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         user, client = _signed_in_client()

@@ -20,7 +20,7 @@ DEFAULT_RANGE = "30"
 
 # Drawing area, in the SVG's own units (it scales to the page's width).
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 96, 24, 20, 48
+LEFT, RIGHT, TOP, BOTTOM = 112, 24, 20, 52
 X_TICKS = 5
 
 
@@ -50,6 +50,7 @@ class Point:
 class Tick:
     at: float
     label: str
+    anchor: str = "middle"
 
 
 @dataclass
@@ -174,6 +175,8 @@ def _draw(chart: MoodChart, first: datetime.date, last: datetime.date) -> None:
         Tick(
             at=x_of(first + datetime.timedelta(days=offset)),
             label=_tick_label(first + datetime.timedelta(days=offset), chart.unit),
+            # The last label ends at the right edge rather than running off it.
+            anchor="end" if offset == span and offset else "middle",
         )
         for offset in days
     ]
