@@ -66,6 +66,8 @@ class EntryForm(forms.Form):
         label="Other feelings (optional)",
         help_text="Separate them with commas. We will add them to your list of feelings.",
         required=False,
+        max_length=200,
+        error_messages={"max_length": "Other feelings must be 200 characters or fewer"},
     )
     text = forms.CharField(
         label="What would you like to write? (optional)",
@@ -104,7 +106,10 @@ class EntryForm(forms.Form):
         self.entry = entry
         self.today = timezone.localdate()
         self.fields["date"].widget.attrs["max"] = self.today.isoformat()
-        cast(forms.ChoiceField, self.fields["feelings"]).choices = [(word, word) for word in feelings_choices]
+        if feelings_choices:
+            cast(forms.ChoiceField, self.fields["feelings"]).choices = [(word, word) for word in feelings_choices]
+        else:
+            del self.fields["feelings"]
         if helped_choices:
             cast(forms.ChoiceField, self.fields["helped"]).choices = helped_choices
         else:
@@ -183,7 +188,6 @@ class FilterForm(forms.Form):
         max_length=200,
         error_messages={"max_length": "Search for 200 characters or fewer"},
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, months: list[datetime.date], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

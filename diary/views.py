@@ -63,6 +63,10 @@ def entry_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         try:
             return view(request, *args, **kwargs)
         except EntryMissing:
+            kept = drafts.find(request)
+            if kept is not None and kept.target == str(kwargs.get("pk")):
+                # Writing kept for an entry deleted since: it goes into a new entry instead.
+                return redirect("diary:entry-new")
             return render(request, "diary/entry_missing.html", status=404)
 
     return wrapper
@@ -88,9 +92,10 @@ def keeps_writing_after_sign_out(view: Callable[..., HttpResponse]) -> Callable[
             owner_id = drafts.owner_of(request.POST.get(drafts.KEEPER_FIELD, ""))
             target = str(kwargs["pk"]) if "pk" in kwargs else drafts.NEW_ENTRY
             if owner_id is not None and drafts.keep(refusal, owner_id=owner_id, target=target, data=request.POST):
+                # Shown on the sign-in page, so it says nothing of what was being written.
                 messages.info(
                     request,
-                    "You were signed out, so your diary entry is not saved yet. We have kept what you wrote: "
+                    "You were signed out, so what you were writing is not saved yet. We have kept it: "
                     "sign in again and it will be there for you to save.",
                 )
         return refusal
@@ -120,7 +125,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     words = filters.get("words", "")
     if words:
         page: Any = Paginator(search.matching_ids(filtered.newest_first(), words), PER_PAGE).get_page(
-            filters.get("page")
+            request.POST.get("page")
         )
         by_id = {entry.pk: entry for entry in helped.with_links(entries.filter(pk__in=list(page.object_list)))}
         page_entries = [by_id[pk] for pk in page.object_list]
@@ -241,8 +246,12 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             return response
     else:
         kept = drafts.find(request)
-        if kept is not None and kept.target == drafts.NEW_ENTRY:
-            form = _entry_form(request, data=kept.data)
+        if kept is not None and (
+            kept.target == drafts.NEW_ENTRY or not own_entries(request).filter(pk=int(kept.target)).exists()
+        ):
+            data = kept.data.copy()
+            data.pop("version", None)
+            form = _entry_form(request, data=data)
         else:
             kept = None
             form = _entry_form(request, initial={"date": timezone.localdate(), "submission_id": uuid.uuid4()})

@@ -225,3 +225,16 @@ def test_editing_a_deleted_entry_keeps_nothing_half_saved(alice: Any, alice_clie
     response = alice_client.post(f"/diary/{entry.pk}/edit/", form_data(text="Late", version="1"))
     assert response.status_code == 404
     assert not DiaryEntry.objects.exists()
+
+
+def test_an_empty_feelings_list_leaves_out_the_ticks(alice_client: Client) -> None:
+    alice_client.post("/diary/feelings/", {"words": ""})
+    page = alice_client.get("/diary/new/").content.decode()
+    assert "Tick any that fit" not in page and "Other feelings (optional)" in page
+    assert write(alice_client, other_feelings="Brave").status_code == 302
+
+
+def test_other_feelings_have_a_limit(alice_client: Client) -> None:
+    response = write(alice_client, other_feelings="x" * 201)
+    assert "Other feelings must be 200 characters or fewer" in response.content.decode()
+    assert not DiaryEntry.objects.exists()

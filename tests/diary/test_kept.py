@@ -47,7 +47,7 @@ def test_writing_sent_after_the_session_ended_is_kept_until_the_person_signs_in(
     assert not DiaryEntry.objects.exists()
     assert KeptDraft.objects.filter(owner=alice).count() == 1
     sign_in_page = client.get(response["Location"]).content.decode()
-    assert "We have kept what you wrote" in sign_in_page and MARKER not in sign_in_page
+    assert "what you were writing is not saved yet. We have kept it" in sign_in_page and MARKER not in sign_in_page
 
     after_sign_in = _sign_in(client, alice, next_url="/diary/new/")
     assert after_sign_in["Location"] == "/diary/new/"
@@ -172,3 +172,16 @@ def test_the_entry_forms_still_need_a_two_factor_session(client: Client, alice: 
         assert response.status_code == 302
         assert response["Location"].startswith(("/account/sign-in/", "/account/two-factor/set-up/"))
     assert not DiaryEntry.objects.filter(owner=newcomer).exists()
+
+
+def test_writing_kept_for_an_entry_deleted_since_goes_into_a_new_entry(alice: Any) -> None:
+    entry = make_entry(alice, text="Before")
+    client, hidden = _open_form_then_time_out(alice, f"/diary/{entry.pk}/edit/")
+    client.post(f"/diary/{entry.pk}/edit/", form_data(text=f"After {MARKER}", **hidden))
+    edit_url = f"/diary/{entry.pk}/edit/"
+    entry.delete()  # in another browser, say
+    _sign_in(client, alice)
+    response = client.get(edit_url)
+    assert response["Location"] == "/diary/new/"
+    page = client.get("/diary/new/").content.decode()
+    assert f"After {MARKER}" in page and 'id="id_version"' not in page

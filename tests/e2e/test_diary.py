@@ -194,7 +194,7 @@ def test_writing_sent_after_the_session_ended_comes_back_after_signing_in(
     page.get_by_role("button", name="Save entry").click()
 
     expect(page.locator("h1")).to_have_text("Sign in")
-    expect(page.get_by_text("We have kept what you wrote")).to_be_visible()
+    expect(page.get_by_text("We have kept it")).to_be_visible()
     assert not DiaryEntry.objects.exists()
     _sign_in(page, server_url, alice)
     page.goto(f"{server_url}/diary/")
