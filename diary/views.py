@@ -127,10 +127,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         page: Any = Paginator(search.matching_ids(filtered.newest_first(), words), PER_PAGE).get_page(
             request.POST.get("page")
         )
-        by_id = {entry.pk: entry for entry in helped.with_links(entries.filter(pk__in=list(page.object_list)))}
+        by_id = {entry.pk: entry for entry in entries.filter(pk__in=list(page.object_list))}
         page_entries = [by_id[pk] for pk in page.object_list]
     else:
-        page = Paginator(helped.with_links(filtered.newest_first()), PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(filtered.newest_first(), PER_PAGE).get_page(request.GET.get("page"))
         page_entries = list(page.object_list)
     return render(
         request,

@@ -101,3 +101,18 @@ def test_deleting_the_account_leaves_no_diary_row(
     }
     assert DiaryEntry.objects.get().owner == charlie
     assert not FeelingsList.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 2000])
+def test_the_exports_take_the_same_number_of_queries_at_1_and_2000_entries(
+    alice: Any, alice_client: Client, django_assert_max_num_queries: Any, count: int
+) -> None:
+    from tests.diary.helpers import make_many
+    from tests.guides.factories import add_step, make_guide
+
+    guide = make_guide("grounding")
+    make_many(alice, count, helped_guide=guide, helped_step=add_step(guide, kind="technique", title="Breathing"))
+    for path in ("/diary/export/print/", "/diary/export/csv/"):
+        with django_assert_max_num_queries(9):
+            response = alice_client.get(path)
+        assert "Breathing" in response.content.decode()
