@@ -181,3 +181,25 @@ def test_no_email_is_sent_about_the_diary(alice: Any, alice_client: Client) -> N
     entry = DiaryEntry.objects.get(owner=alice)
     alice_client.post(f"/diary/{entry.pk}/delete/")
     assert mail.outbox == []
+
+
+def test_every_diary_address_shows_another_person_nothing_of_hers(
+    alices_entry: DiaryEntry, charlie_client: Client
+) -> None:
+    """Read from the URLconf, so a new diary page is covered the moment it exists."""
+    from django.urls import URLPattern, get_resolver
+
+    (diary_urls,) = [entry for entry in get_resolver().url_patterns if getattr(entry, "namespace", "") == "diary"]
+    patterns: list[URLPattern] = list(diary_urls.url_patterns)  # type: ignore[attr-defined]
+    assert len(patterns) >= 12
+    for pattern in patterns:
+        takes_an_entry = "pk" in pattern.pattern.regex.groupindex
+        path = "/diary/" + str(pattern.pattern).replace("<int:pk>", str(alices_entry.pk))
+        for method in ("get", "post"):
+            response = getattr(charlie_client, method)(path, form_data(version="1"))
+            if takes_an_entry:
+                assert response.status_code == 404, (path, method)
+            assert MARKER not in response.content.decode(), (path, method)
+    alices_entry.refresh_from_db()
+    assert (alices_entry.text, alices_entry.version) == (f"Private: {MARKER}", 1)
+    assert DiaryEntry.objects.filter(owner=alices_entry.owner).count() == 1
