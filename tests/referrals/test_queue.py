@@ -270,3 +270,13 @@ def test_get_support_is_the_current_section_on_its_pages_but_not_on_the_staff_pa
     current = 'href="/get-support/" aria-current="page"'
     assert current in caseworker_client.get("/get-support/organisations/").content.decode()
     assert current not in caseworker_client.get("/staff/requests/").content.decode()
+
+
+def test_the_staff_pages_never_read_a_diary(caseworker_client: Client, alices_request: SupportRequest) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        for path in ["/staff/requests/", f"/staff/requests/{alices_request.pk}/"]:
+            assert caseworker_client.get(path).status_code == 200
+    assert not [query for query in queries.captured_queries if "diary" in query["sql"]]
