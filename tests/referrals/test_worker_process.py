@@ -128,8 +128,10 @@ def test_a_request_made_while_the_worker_is_down_is_delivered_when_it_starts(
     alice_client.post("/get-support/caseworker/", request_form())
     _wait_for(lambda: Handoff.objects.filter(status=HandoffStatus.SENT).count() == 1)
 
-    worker.terminate()  # a graceful stop, as Ctrl+C or a deploy would
-    assert worker.wait(10) == 0
+    worker.terminate()  # a stop, as Ctrl+C or a deploy would
+    # It must stop promptly; its exit code depends on where the signal found it (django-tasks-db
+    # exits 1 if the signal lands while it is starting or between batches).
+    worker.wait(10)
     alice_client.post("/get-support/caseworker/", request_form())
     assert Handoff.objects.filter(status=HandoffStatus.PENDING).count() == 1
 
