@@ -37,6 +37,17 @@ class AccountAdapter(DefaultAccountAdapter):
             services.allow_two_factor_setup(request, email_address.user)
         return bool(confirmed)
 
+    # The "check your email" page says it all; a banner that appears only for some addresses
+    # would tell a visitor whether an address already has an account.
+    SILENT_MESSAGES = frozenset({"account/messages/email_confirmation_sent.txt"})
+
+    def add_message(
+        self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any, **kwargs: Any
+    ) -> None:
+        if message_template in self.SILENT_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def login(self, request: HttpRequest, user: Any) -> None:
         """allauth never signs anyone in here: sign-in is only through the two-factor sign-in."""
         raise PermissionDenied("Sign in through the two-factor sign-in.")

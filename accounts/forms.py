@@ -16,8 +16,8 @@ CODE_ERRORS = {
     **OTPAuthenticationFormMixin.otp_error_messages,
     "token_required": "Enter the 6-digit code from your authenticator app",
     "invalid_token": "That code did not work. Check your authenticator app and enter the newest code",
-    "n_failed_attempts": "Too many codes did not work. For your safety, please wait a minute and try again",
-    "verification_not_allowed": "For your safety, please wait a minute and try again",
+    "n_failed_attempts": "That code did not work. For your safety, wait a few seconds, then enter the newest code",
+    "verification_not_allowed": "For your safety, wait a few seconds, then try again",
 }
 BACKUP_ERRORS = {
     **CODE_ERRORS,
@@ -66,7 +66,7 @@ class SignInForm(AuthenticationForm):
     """Email and password, the first step of the two-factor sign-in."""
 
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive",
+        "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
         "inactive": "This account cannot be used",
         "unverified": "Confirm your email address first. We have sent you a new link. Check your inbox and spam folder",
     }
@@ -216,9 +216,62 @@ class DeleteAccountForm(FreshCodeForm):
 
 
 class RoleForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices  # no empty "---------" option
+        self.fields["role"].error_messages["required"] = "Select which describes you best"
+
     class Meta:
         model = User
         fields = ["role"]
         widgets = {"role": forms.RadioSelect}
         labels = {"role": "Which describes you best?"}
         help_texts = {"role": "We use this to suggest guides for you."}
+
+
+class _PlainWords:
+    """allauth's forms, in the service's own words: plain labels, specific messages, no placeholders."""
+
+    LABELS: dict[str, tuple[str, str]] = {
+        # field: (label, message when it is left empty)
+        "oldpassword": ("Current password", "Enter your current password"),
+        "password1": ("New password", "Enter a new password"),
+        "password2": ("New password again", "Enter the new password again"),
+        "email": ("Email address", "Enter an email address"),
+    }
+    PASSWORD_HINT = "At least 10 characters. A few unrelated words work well."  # noqa: S105 (a hint, not a password)
+
+    def _use_plain_words(self) -> None:
+        fields: Any = self.fields  # type: ignore[attr-defined]
+        for name, field in fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.LABELS:
+                field.label, field.error_messages["required"] = self.LABELS[name]
+        if "password1" in fields:
+            fields["password1"].help_text = self.PASSWORD_HINT
+
+
+class ChangePasswordForm(_PlainWords, allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._use_plain_words()
+
+
+class ResetPasswordForm(_PlainWords, allauth_forms.ResetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._use_plain_words()
+
+
+class ResetPasswordKeyForm(_PlainWords, allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._use_plain_words()
+
+
+class AddEmailForm(_PlainWords, allauth_forms.AddEmailForm):
+    LABELS = {"email": ("New email address", "Enter your new email address")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._use_plain_words()

@@ -105,6 +105,7 @@ class SignInView(LoginView):
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)
         context["backup_codes_left"] = services.backup_codes_left(self.get_user()) if self.get_user() else 0
+        context["timed_out"] = self.request.GET.get("timed_out") == "1"
         return context
 
 
@@ -279,7 +280,9 @@ def download_data(request: HttpRequest) -> HttpResponse:
 
 def delete_account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = forms.DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
+    form = forms.DeleteAccountForm(
+        request.POST if request.method == "POST" else None, user=user, allow_backup_code=True
+    )
     if request.method == "POST" and form.is_valid():
         services.delete_account(user=user)
         logout(request)

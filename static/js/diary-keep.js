@@ -37,6 +37,8 @@
   // "Stay signed in" in the idle warning starts the clock again.
   var dialog = document.getElementById("idle-warning");
   if (dialog) dialog.addEventListener("close", start);
+  // So does typing, which keeps the session (session-timeout.js).
+  document.addEventListener("session:extended", start);
   form.addEventListener("submit", function () { clearTimeout(timer); });
   start();
 })();

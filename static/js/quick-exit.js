@@ -3,9 +3,9 @@
 // server's exit URL, which signs the person out and redirects to a neutral site.
 (function () {
   "use strict";
-  var button = document.querySelector("[data-quick-exit]");
-  if (!button) return;
-  var exitUrl = button.getAttribute("href");
+  var buttons = document.querySelectorAll("[data-quick-exit]");
+  if (!buttons.length) return;
+  var exitUrl = buttons[0].getAttribute("href");
   var presses = 0;
   var timer = null;
 
@@ -16,7 +16,9 @@
     window.location.replace(exitUrl);
   }
 
-  button.addEventListener("click", leave);
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", leave);
+  });
 
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift") {

@@ -10,28 +10,43 @@
   var endAfter = seconds * 1000;
   var warnTimer, endTimer;
 
+  var lastKeptAlive = Date.now();
+
+  function signedOutUrl() {
+    return dialog.getAttribute("data-signed-out-url") + "&next=" + encodeURIComponent(window.location.pathname);
+  }
+
   function start() {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     warnTimer = setTimeout(function () { dialog.showModal(); }, warnAfter);
-    endTimer = setTimeout(function () {
-      window.location.replace(dialog.getAttribute("data-signed-out-url"));
-    }, endAfter);
+    endTimer = setTimeout(function () { window.location.replace(signedOutUrl()); }, endAfter);
   }
 
-  dialog.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
-    fetch(dialog.getAttribute("data-keep-alive-url"), {
+  function keepAlive() {
+    lastKeptAlive = Date.now();
+    return fetch(dialog.getAttribute("data-keep-alive-url"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": dialog.getAttribute("data-csrf-token") }
     }).then(function (response) {
-      if (response.ok) {
-        dialog.close();
-        start();
-      } else {
-        window.location.replace(dialog.getAttribute("data-signed-out-url"));
+      if (!response.ok) {
+        window.location.replace(signedOutUrl());
+        return;
       }
+      start();
+      // Other scripts (e.g. the diary's keeping of unsaved writing) restart their clocks too.
+      document.dispatchEvent(new CustomEvent("session:extended"));
     });
+  }
+
+  dialog.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
+    keepAlive().then(function () { if (dialog.open) dialog.close(); });
+  });
+
+  // Someone typing is still here: keep the session, at most once a minute.
+  document.addEventListener("input", function () {
+    if (!dialog.open && Date.now() - lastKeptAlive > 60 * 1000) keepAlive();
   });
 
   start();

@@ -127,3 +127,27 @@ def test_changing_email_needs_the_new_address_confirmed(alice_client: Client, al
     alice.refresh_from_db()
     assert alice.email == "alice.new@example.org"
     assert Session.objects.exists()
+
+
+def test_the_password_change_form_speaks_plainly(alice_client: Client) -> None:
+    html = alice_client.post("/account/password/change/", {}).content.decode()
+    for words in [
+        "Current password",
+        "Enter your current password",
+        "Enter a new password",
+        "Enter the new password again",
+    ]:
+        assert words in html
+    assert "This field is required" not in html
+    assert "placeholder" not in html
+
+
+def test_the_role_form_has_no_empty_choice(alice_client: Client) -> None:
+    html = alice_client.get("/account/settings/role/").content.decode()
+    assert "---------" not in html
+
+
+def test_deleting_with_a_backup_code_when_the_phone_is_lost(alice_client: Client, alice) -> None:
+    codes = services.replace_backup_codes(user=alice)
+    response = alice_client.post("/account/settings/delete/", {"password": PASSWORD, "code": codes[0]})
+    assert response["Location"] == "/account/deleted/"

@@ -139,3 +139,13 @@ def test_sign_up_is_rate_limited_with_a_calm_page(client: Client) -> None:
     assert response.status_code == 429
     assert "Please wait a moment" in response.content.decode()
     assert not User.objects.filter(email="one.more@example.org").exists()
+
+
+def test_the_check_your_email_page_looks_the_same_for_a_new_and_a_taken_address(client: Client, alice) -> None:
+    pages = []
+    for email in ["someone.new@example.org", "alice@example.org", "alice@example.org"]:
+        _past_the_age_question(client)
+        response = client.post("/account/signup/", {**GOOD, "email": email}, follow=True)
+        pages.append(response.content.decode().split("<main")[1].split("</main>")[0])
+    assert "someone.new@example.org" not in pages[0]
+    assert len(set(pages)) == 1

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_httpserver import HTTPServer
 
 from tests.conftest import CHROMIUM
 
@@ -66,3 +67,14 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     results: Any = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     assert not violations, results.generate_report()
+
+
+@pytest.fixture
+def neutral_site(httpserver: HTTPServer, settings) -> str:
+    """A real local server standing in for the neutral site (BBC Weather by default)."""
+    httpserver.expect_request("/weather").respond_with_data(
+        "<!doctype html><title>Weather</title><h1>Weather forecast</h1>", content_type="text/html"
+    )
+    url = httpserver.url_for("/weather")
+    settings.QUICK_EXIT_URL = url
+    return url

@@ -154,6 +154,22 @@ def test_the_idle_warning_lets_a_person_stay_signed_in_then_signs_them_out(
     page.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
 
-    page.wait_for_url(f"{server_url}/account/sign-in/", timeout=12_000)
+    page.wait_for_url(f"{server_url}/account/sign-in/?timed_out=1&next=%2Faccount%2F", timeout=12_000)
+    expect(page.get_by_text("For your safety, we signed you out")).to_be_visible()
     page.goto(f"{server_url}/account/")
     expect(page.locator("h1")).to_have_text("Sign in")
+
+
+def test_typing_keeps_the_session_and_exit_works_from_the_idle_warning(
+    page: Page, server_url: str, settings, neutral_site: str
+) -> None:
+    from tests.factories import make_user, signed_in_client
+
+    settings.SESSION_COOKIE_AGE = 8
+    client = signed_in_client(make_user("idle@example.org"))
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server_url}])
+    page.goto(f"{server_url}/account/settings/role/")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible(timeout=7_000)
+    dialog.get_by_role("link", name="Exit this page").click()
+    page.wait_for_url(neutral_site)

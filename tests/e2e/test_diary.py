@@ -222,7 +222,7 @@ def test_with_javascript_an_unsaved_entry_is_kept_just_before_the_idle_sign_out(
     assert kept.value.status == 204
     assert KeptDraft.objects.filter(owner=alice).exists()
     page.clock.run_for("00:10")
-    page.wait_for_url(f"{server_url}/account/sign-in/")
+    page.wait_for_url(f"{server_url}/account/sign-in/?timed_out=1&next=%2Fdiary%2Fnew%2F")
 
     _sign_in(page, server_url, alice)
     page.goto(f"{server_url}/account/")

@@ -4,22 +4,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
-from pytest_httpserver import HTTPServer
 
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def neutral_site(httpserver: HTTPServer, settings) -> str:
-    """A real local server standing in for the neutral site (BBC Weather by default)."""
-    httpserver.expect_request("/weather").respond_with_data(
-        "<!doctype html><title>Weather</title><h1>Weather forecast</h1>", content_type="text/html"
-    )
-    url = httpserver.url_for("/weather")
-    settings.QUICK_EXIT_URL = url
-    return url
 
 
 def _visit_two_pages(page: Page, server_url: str) -> None:
