@@ -16,7 +16,7 @@ class NavItem:
 
 
 # (label, URL name, URL namespace whose every page marks the item as current ("" for that page
-# alone), shown to: "all", "guests" or "members")
+# alone), shown to: "all", "guests", "members" or "staff")
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
@@ -25,6 +25,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Your space", "accounts:home", "", "members"),
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
+    ("Requests", "referrals:caseworkers:queue", "", "staff"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
 ]
@@ -37,7 +38,9 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     current_path = request.path
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if (audience == "members" and not signed_in) or (audience == "guests" and signed_in):
+        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and signed_in):
+            continue
+        if audience == "staff" and not request.user.is_staff:
             continue
         href = reverse(url_name)
         active = current_path == href or (bool(section) and namespace == section)

@@ -63,3 +63,11 @@ def test_quick_exit_works_as_a_post_without_a_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/exit/")
     assert response.status_code == 302
+
+
+def test_staff_see_the_requests_queue_in_the_navigation(alice_client: Client) -> None:
+    from tests.factories import make_user, signed_in_client
+
+    assert ">Requests<" not in alice_client.get("/").content.decode()
+    staff = signed_in_client(make_user("worker@example.org", is_staff=True))
+    assert ">Requests<" in staff.get("/").content.decode()
