@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
@@ -218,8 +218,9 @@ class DeleteAccountForm(FreshCodeForm):
 class RoleForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = Role.choices  # no empty "---------" option
-        self.fields["role"].error_messages["required"] = "Select which describes you best"
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = Role.choices  # no empty "---------" option
+        role.error_messages["required"] = "Select which describes you best"
 
     class Meta:
         model = User
