@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import emails, services
+from mysupportspace.client_address import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,6 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template in self.SILENT_MESSAGES:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's own rate limits (sign-up, reset, confirmation) count by the same address as ours.
+        return client_address(request)
 
     def login(self, request: HttpRequest, user: Any) -> None:
         """allauth never signs anyone in here: sign-in is only through the two-factor sign-in."""

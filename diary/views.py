@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,11 +106,19 @@ def keeps_writing_after_sign_out(view: Callable[..., HttpResponse]) -> Callable[
 # --- Reading ---------------------------------------------------------------------------------
 
 
+def _without_words(query: QueryDict) -> QueryDict:
+    query = query.copy()
+    query.pop("words", None)
+    return query
+
+
 @sensitive_post_parameters()
 def entry_list(request: HttpRequest) -> HttpResponse:
     entries = own_entries(request)
     months = entries.months()
-    form = FilterForm(request.POST if request.method == "POST" else (request.GET or None), months=months)
+    # Search words are taken only from the form's POST: from an address they would sit in logs and history.
+    query = request.POST if request.method == "POST" else _without_words(request.GET)
+    form = FilterForm(query or None, months=months)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data

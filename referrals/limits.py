@@ -12,12 +12,6 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.http import HttpRequest
-
-
-def client_address(request: HttpRequest) -> str:
-    # Behind a proxy, the proxy must set REMOTE_ADDR (for example, uvicorn/daphne --proxy-headers).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import public
 from accounts.models import Role
 from guides.models import Audience, Guide
+from mysupportspace.client_address import client_address
 from referrals import forms, limits, services
 from referrals.hours import service_hours
 from referrals.models import (
@@ -153,7 +154,7 @@ def caseworker_request(request: HttpRequest) -> HttpResponse:
 def out_of_hours_request(request: HttpRequest) -> HttpResponse:
     form = forms.OutOfHoursRequestForm(request.POST or None)
     if request.method == "POST":
-        address = limits.client_address(request)
+        address = client_address(request)
         for limit, window in PUBLIC_FORM_LIMITS:
             if not limits.hit(scope=f"out-of-hours-{window}", key=address, limit=limit, window_seconds=window):
                 return render(request, "429.html", status=429)

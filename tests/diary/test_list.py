@@ -106,6 +106,18 @@ def test_search_words_never_go_into_an_address(alice: Any, alice_client: Client)
     assert len(_dates_shown(second)) == 10
 
 
+def test_search_words_in_an_address_are_ignored(alice: Any, alice_client: Client) -> None:
+    make_entry(alice, text="We walked along the canal")
+    make_entry(alice, text="Stayed in all day")
+
+    page = alice_client.get("/diary/?words=canal").content.decode()
+
+    assert "matching entr" not in page
+    assert "along the canal" in page and "Stayed in all day" in page
+    # The search box is not filled in from the address either.
+    assert 'value="canal"' not in page
+
+
 def test_search_combines_with_the_filters(alice: Any, alice_client: Client) -> None:
     make_entry(alice, date=datetime.date(2025, 3, 5), mood=2, text="river walk")
     make_entry(alice, date=datetime.date(2025, 4, 5), mood=2, text="river swim")
