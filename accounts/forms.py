@@ -5,19 +5,23 @@ from typing import Any, cast
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
 
+from accounts import guard
 from accounts.models import Role, User
+from mysupportspace.client_address import client_address
 
 CODE_ERRORS = {
     **OTPAuthenticationFormMixin.otp_error_messages,
     "token_required": "Enter the 6-digit code from your authenticator app",
     "invalid_token": "That code did not work. Check your authenticator app and enter the newest code",
-    "n_failed_attempts": "That code did not work. For your safety, wait a few seconds, then enter the newest code",
-    "verification_not_allowed": "For your safety, wait a few seconds, then try again",
+    "n_failed_attempts": "That code did not work. For your safety, codes are paused for a short while. Enter the newest code in a minute",
+    "verification_not_allowed": "For your safety, codes are paused for a short while. Try again in a minute",
 }
 BACKUP_ERRORS = {
     **CODE_ERRORS,
@@ -62,24 +66,95 @@ class SignupForm(allauth_forms.SignupForm):
     field_order = ["email", "password1", "password2", "role"]
 
 
+TOGETHER_CODE_FIELD = "code"
+
+
 class SignInForm(AuthenticationForm):
-    """Email and password, the first step of the two-factor sign-in."""
+    """Email and password, the first step of the two-factor sign-in.
+
+    While the account is guarded (see ``accounts.guard``), the same step asks for the code
+    too, and says only "those details did not work" unless the password and code are both right.
+    """
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
         "inactive": "This account cannot be used",
         "unverified": "Confirm your email address first. We have sent you a new link. Check your inbox and spam folder",
+        "together": "For your safety, enter your password and a code from your authenticator app together",
+        "together_failed": "Those details did not work. Check your email address, password and code, then try again",
     }
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
-        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.verified_device: Any = None
+        username = self.fields["username"]
+        username.label = "Email address"
+        username.max_length = 254
+        username.validators.append(MaxLengthValidator(254))
+        username.widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+        username.error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        self.together = self.is_bound and (
+            self.add_prefix(TOGETHER_CODE_FIELD) in self.data or self._typed_email_is_guarded()
+        )
+        if self.together:
+            self.fields[TOGETHER_CODE_FIELD] = forms.CharField(
+                label="Code from your authenticator app, or a backup code",
+                help_text="The 6-digit code changes every 30 seconds.",
+                required=False,
+                max_length=20,
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+                ),
+            )
+
+    def _typed_email_is_guarded(self) -> bool:
+        email = str(self.data.get(self.add_prefix("username"), ""))
+        return bool(email) and len(email) <= 254 and guard.is_guarded(email)
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not email or password is None:
+            return self.cleaned_data
+        if self.together:
+            return self._clean_together(email, password)
+        self.user_cache = authenticate(self.request, username=email, password=password)
+        if self.user_cache is None:
+            guard.record_failure(email=email, address=client_address(self.request))
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    def _clean_together(self, email: str, password: str) -> dict[str, Any]:
+        from accounts import services
+
+        if self.add_prefix(TOGETHER_CODE_FIELD) not in self.data:
+            # The page has only just asked for the code: nothing has been tried yet.
+            raise forms.ValidationError(self.error_messages["together"], code="together")
+        code = self.cleaned_data.get(TOGETHER_CODE_FIELD, "").strip()
+        user = authenticate(self.request, username=email, password=password)
+        if user is None:
+            guard.record_failure(email=email, address=client_address(self.request))
+            raise forms.ValidationError(self.error_messages["together_failed"], code="together_failed")
+        self.confirm_login_allowed(user)
+        if services.has_authenticator(user):
+            paused_until = services.codes_paused_until(user)
+            if paused_until and services.code_is_right(user=user, code=code):
+                # Only someone holding the right code learns of the pause: to anyone else it would
+                # tell that the password was right.
+                raise forms.ValidationError(services.codes_paused_message(paused_until), code="codes_paused")
+            self.verified_device = services.verify_second_factor(user=user, code=code) if code else None
+            if self.verified_device is None:
+                if code:
+                    services.note_wrong_code(user=user)
+                raise forms.ValidationError(self.error_messages["together_failed"], code="together_failed")
+        # Without an authenticator yet, the password leads only to set-up, which needs the email too.
+        self.user_cache = user
+        return self.cleaned_data
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
@@ -102,7 +177,14 @@ class LockedVerifyMixin:
 
         if device is not None:
             device = services.locked_device(device)
-        return super()._verify_token(user, token, device)  # type: ignore[misc]
+            if until := services.paused_until(device):
+                raise forms.ValidationError(services.codes_paused_message(until), code="codes_paused")
+        try:
+            return super()._verify_token(user, token, device)  # type: ignore[misc]
+        except forms.ValidationError as error:
+            if error.code == "invalid_token":
+                services.note_wrong_code(user=user)
+            raise
 
 
 class SignInCodeForm(LockedVerifyMixin, AuthenticationTokenForm):

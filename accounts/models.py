@@ -47,6 +47,8 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=20, choices=Role.choices)
+    # When the owner was last told that someone used their password but not their code.
+    wrong_code_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -94,6 +96,13 @@ class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     def remaining(self) -> int:
         return self.codes.count()
 
+    def has_code(self, token: str) -> bool:
+        """Whether ``token`` is one of the unused codes, without using it up."""
+        wanted = self._hash(token)
+        return any(
+            hmac.compare_digest(code_hash, wanted) for code_hash in self.codes.values_list("code_hash", flat=True)
+        )
+
     def verify_token(self, token: Any) -> bool:
         allowed, _ = self.verify_is_allowed()
         if not allowed or not isinstance(token, str) or not token.strip():
@@ -120,3 +129,20 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return "backup code"
+
+
+class SignInFailure(models.Model):
+    """One wrong password, for an email address as typed (kept only as a keyed hash), from an address.
+
+    Counted per account over every address together: see ``accounts.guard``.
+    """
+
+    account_key = models.CharField(max_length=64)
+    address = models.CharField(max_length=45)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["account_key", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return "sign-in failure"

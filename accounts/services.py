@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
+import math
 from typing import Any
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from accounts import emails, registry
+from accounts import emails, guard, registry
 from accounts.models import BackupCodeDevice, User
 
 SETUP_ALLOWED_SESSION = "two_factor_setup_allowed_for"
@@ -119,8 +122,7 @@ def end_other_sessions(*, user: User, keep_session_key: str | None = None) -> No
 
 
 def after_password_reset(*, user: User) -> None:
-    """Whoever reset the password controls the email: lift lock-outs and code back-off for them."""
-    AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    """Whoever reset the password controls the email: lift the code back-off that others caused."""
     for model in (TOTPDevice, BackupCodeDevice):
         for device in model.objects.filter(user=user):
             device.throttle_reset()
@@ -132,15 +134,94 @@ def backup_codes_left(user: User) -> int:
 
 
 @transaction.atomic
+def verify_second_factor(*, user: User, code: str, allow_backup_code: bool = True) -> Any:
+    """The device that accepts ``code`` (a fresh authenticator code, or an unused backup code), or None.
+
+    Throttled and never reusable: each device is re-read and locked while its code is checked.
+    """
+    code = code.strip()
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if totp is not None and code.isdigit() and len(code) == 6:
+        locked = locked_device(totp)
+        if locked.verify_token(code):
+            return locked
+    if allow_backup_code and code:
+        backup = BackupCodeDevice.objects.filter(user=user).first()
+        if backup is not None:
+            locked = locked_device(backup)
+            if locked.verify_token(code):
+                return locked
+    return None
+
+
+def code_is_right(*, user: User, code: str) -> bool:
+    """Whether ``code`` is the app's current code or an unused backup code, without using it up or
+    counting a failure (for telling its holder that codes are paused)."""
+    code = code.strip()
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if totp is not None and code.isdigit() and len(code) == 6:
+        checker = TOTP(totp.bin_key, totp.step, totp.t0, totp.digits, totp.drift)
+        if checker.verify(int(code), totp.tolerance):
+            return True
+    backup = BackupCodeDevice.objects.filter(user=user).first()
+    return bool(code and backup is not None and backup.has_code(code))
+
+
 def check_code(*, user: User, code: str, allow_backup_code: bool = False) -> bool:
     """A fresh authenticator code (or, if allowed, an unused backup code), throttled and never reusable."""
-    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if totp is not None and code.isdigit() and len(code) == 6 and locked_device(totp).verify_token(code):
-        return True
-    if allow_backup_code:
-        backup = BackupCodeDevice.objects.filter(user=user).first()
-        return bool(backup and locked_device(backup).verify_token(code))
-    return False
+    return verify_second_factor(user=user, code=code, allow_backup_code=allow_backup_code) is not None
+
+
+def paused_until(device: Any) -> datetime.datetime | None:
+    """Until when wrong codes keep ``device`` from being checked, if they do now."""
+    cap_throttle(device)
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details or "locked_until" not in details:
+        return None
+    locked_until: datetime.datetime = details["locked_until"]
+    return locked_until
+
+
+def codes_paused_until(user: User) -> datetime.datetime | None:
+    """Until when wrong codes keep the person's authenticator app from being checked, if they do now."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return paused_until(device) if device is not None else None
+
+
+def wait_in_words(until: datetime.datetime) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def codes_paused_message(until: datetime.datetime) -> str:
+    return (
+        f"For your safety, codes are paused for {wait_in_words(until)} because wrong codes were entered. "
+        "If that was not you, someone else may know your password. Changing your password ends the pause at once"
+    )
+
+
+def note_wrong_code(*, user: User) -> None:
+    """After a right password and a wrong code: tell the owner, at most once an hour, once it looks deliberate."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    backup = BackupCodeDevice.objects.filter(user=user).first()
+    failures = max(
+        device.throttling_failure_count if device else 0,
+        backup.throttling_failure_count if backup else 0,
+    )
+    if failures < settings.WRONG_CODE_ALERT_AFTER:
+        return
+    now = timezone.now()
+    hour_ago = now - datetime.timedelta(hours=1)
+    claimed = (
+        User.objects.filter(pk=user.pk)
+        .filter(Q(wrong_code_alert_at__isnull=True) | Q(wrong_code_alert_at__lt=hour_ago))
+        .update(wrong_code_alert_at=now)
+    )
+    if claimed:
+        emails.build("wrong-code", user.email, {}).send()
 
 
 @transaction.atomic
@@ -190,8 +271,7 @@ def export_account(user: User) -> dict[str, Any]:
 
 def erase_account_traces(user: User) -> None:
     """What the user row's cascade does not reach: sign-in records kept by email, and sessions."""
-    for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(username__iexact=user.email).delete()
+    guard.forget(user.email)
     user_id = str(user.pk)
     stale = [
         session.pk for session in Session.objects.iterator() if session.get_decoded().get("_auth_user_id") == user_id

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
@@ -96,6 +97,32 @@ class SignInView(LoginView):
             form.cleaned_data = getattr(form, "cleaned_data", {})
             form.add_error(None, "You took too long, so for your safety we started again. Please sign in again")
         return form
+
+    # Set when the first step took the password and the code together (a guarded account).
+    VERIFIED_TOGETHER = "second_factor_verified_with_password"
+
+    def _verified_together(self) -> bool:
+        return bool(self.storage.data.get(self.VERIFIED_TOGETHER))
+
+    def has_token_step(self) -> bool:
+        return not self._verified_together() and bool(super().has_token_step())
+
+    def has_backup_step(self) -> bool:
+        return not self._verified_together() and bool(super().has_backup_step())
+
+    condition_dict = {LoginView.TOKEN_STEP: has_token_step, LoginView.BACKUP_STEP: has_backup_step}
+
+    def process_step(self, form: Any) -> Any:
+        data = super().process_step(form)
+        if self.steps.current == self.AUTH_STEP and getattr(form, "verified_device", None) is not None:
+            self.storage.data[self.VERIFIED_TOGETHER] = form.verified_device.persistent_id
+        return data
+
+    def done(self, form_list: Any, **kwargs: Any) -> HttpResponse:
+        if device_id := self.storage.data.get(self.VERIFIED_TOGETHER):
+            # django_otp records the device in the session when the signed-in user carries it.
+            self.get_user().otp_device = Device.from_persistent_id(device_id)
+        return super().done(form_list, **kwargs)
 
     def get_device(self, step: str | None = None) -> Any:
         if (step or self.steps.current) == self.BACKUP_STEP:

@@ -8,7 +8,6 @@ variable (SITE_HTTPS), never by guessing.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,7 +53,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # two_factor's sign-in looks it up; our backup codes are accounts.BackupCodeDevice
     "two_factor",
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "pages",
@@ -79,7 +77,6 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "axes.middleware.AxesMiddleware",
     "pages.middleware.NoStoreMiddleware",
 ]
 
@@ -143,10 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out sign-in never reaches a password check
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "pages:home"
@@ -203,22 +197,14 @@ TWO_FACTOR_LOGIN_TIMEOUT = 600
 # The label an authenticator app shows for this account: neutral by default.
 TWO_FACTOR_ACCOUNT_LABEL = env_str("TWO_FACTOR_ACCOUNT_LABEL", "Account")
 
-# Lock-out after repeated wrong passwords, per email address and IP address together, for a
-# limited time only: someone who knows a person's email cannot lock them out for good.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-# A failure during a lock-out must not restart the cool-off, or trying every few minutes
-# would keep the person out for good. A password reset (proof of the email) also lifts it.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# The sign-in form passes the email address as `username` (Django's AuthenticationForm).
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+# Wrong passwords for one account, from every address together, beyond which the sign-in asks
+# for the password and the code together and says nothing about either alone (accounts/guard.py).
+# Nobody is ever refused with the right password and code, so nobody can lock a person out.
+SIGN_IN_GUARD_AFTER = env_int("SIGN_IN_GUARD_AFTER", 5, minimum=1)
+SIGN_IN_GUARD_WINDOW_MINUTES = env_int("SIGN_IN_GUARD_WINDOW_MINUTES", 60, minimum=1)
+# After this many wrong codes in a row following a right password, the owner is told (neutrally,
+# at most once an hour) that someone used their password but not their code.
+WRONG_CODE_ALERT_AFTER = env_int("WRONG_CODE_ALERT_AFTER", 3, minimum=1)
 ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.

@@ -17,6 +17,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "supportline_number": settings.SUPPORTLINE_NUMBER,
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
         "session_idle_seconds": settings.SESSION_COOKIE_AGE,
-        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "main_navigation": main_navigation(request),
     }

@@ -29,3 +29,13 @@ def submit_backup_code(client: Client, code: str) -> Response:
 
 def is_verified(client: Client) -> bool:
     return "_auth_user_id" in client.session and "otp_device_id" in client.session
+
+
+def submit_together(client: Client, email: str, password: str, code: str, **extra: str) -> Response:
+    """The guarded sign-in's first step: email, password and code on one page."""
+    client.get("/account/sign-in/", **extra)
+    return client.post(
+        "/account/sign-in/",
+        {WIZARD: "auth", "auth-username": email, "auth-password": password, "auth-code": code},
+        **extra,
+    )

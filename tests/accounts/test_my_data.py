@@ -69,10 +69,10 @@ def test_deleting_removes_every_row_referring_to_the_person(alice_client: Client
     assert response["Location"] == "/account/deleted/"
     assert not User.objects.filter(pk=user_id).exists()
     assert _rows_referring_to(user_id) == {}
-    from axes.models import AccessAttempt, AccessFailureLog
+    from accounts import guard
+    from accounts.models import SignInFailure
 
-    assert not AccessAttempt.objects.filter(username="alice@example.org").exists()
-    assert not AccessFailureLog.objects.filter(username="alice@example.org").exists()
+    assert not SignInFailure.objects.filter(account_key=guard.account_key("alice@example.org")).exists()
     from django.contrib.sessions.models import Session
 
     assert all(s.get_decoded().get("_auth_user_id") != str(user_id) for s in Session.objects.all())
