@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.forms import BaseForm
@@ -30,6 +32,22 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> EmailMessage:
         to = email if isinstance(email, str) else email[0]
         return emails.build_for_allauth(template_prefix, to, context)
+
+    # Sign-up sends one of these two, depending on whether the address already has an account.
+    # Both go through the task worker, so the time the page takes tells nothing either.
+    QUEUED_EMAILS = frozenset({"account/email/email_confirmation_signup", "account/email/account_already_exists"})
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if template_prefix not in self.QUEUED_EMAILS:
+            super().send_mail(template_prefix, email, context)
+            return
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        emails.queue(message)
 
     def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
         confirmed = super().confirm_email(request, email_address)

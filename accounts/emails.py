@@ -41,3 +41,26 @@ def build_for_allauth(template_prefix: str, to: str, context: dict[str, Any]) ->
         # Better no email than one whose words nobody has checked.
         raise LookupError(f"No neutral template for allauth email {template_prefix!r}") from None
     return build(name, to, context)
+
+
+def queue(message: EmailMultiAlternatives) -> None:
+    """Send ``message`` from the task worker. The task is a row in the same database transaction as
+    the email, so both are kept or neither is."""
+    from accounts.models import QueuedEmail
+    from accounts.tasks import send_queued_email
+
+    html = next((str(content) for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+    queued = QueuedEmail.objects.create(to=message.to[0], subject=message.subject, body=message.body, html=html)
+    send_queued_email.enqueue(queued.pk)
+
+
+def send_queued(queued_email_id: int) -> None:
+    from accounts.models import QueuedEmail
+
+    queued = QueuedEmail.objects.filter(pk=queued_email_id).first()
+    if queued is None:
+        return  # already sent by an earlier run of this task
+    message = EmailMultiAlternatives(queued.subject, queued.body, settings.DEFAULT_FROM_EMAIL, [queued.to])
+    message.attach_alternative(queued.html, "text/html")
+    message.send()
+    queued.delete()

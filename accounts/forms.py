@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import make_password
 from django.core.validators import MaxLengthValidator
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
@@ -64,6 +65,12 @@ class SignupForm(allauth_forms.SignupForm):
         self.fields["password1"].help_text = "At least 10 characters. A few unrelated words work well."
 
     field_order = ["email", "password1", "password2", "role"]
+
+    def try_save(self, request: Any) -> Any:
+        if self.account_already_exists:
+            # The same password hashing a new account costs, so the time taken tells nothing.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 TOGETHER_CODE_FIELD = "code"

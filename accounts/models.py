@@ -146,3 +146,19 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return "sign-in failure"
+
+
+class QueuedEmail(models.Model):
+    """An email waiting for the task worker, so sending costs a request the same whatever it says.
+
+    Deleted as soon as it is sent.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return "queued email"

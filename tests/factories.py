@@ -53,3 +53,17 @@ def signed_in_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     session.save()
     return client
+
+
+def run_tasks() -> None:
+    """Run the real `manage.py db_worker` until nothing is ready (its signal handlers are put back)."""
+    import signal
+
+    from django.core.management import call_command
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible
+from tests.factories import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +45,7 @@ def _sign_up_and_set_up(page: Page, server_url: str, axe: Axe) -> tuple[str, lis
 
     expect(page.locator("h1")).to_have_text("Check your email")
     assert_accessible(axe, page)
+    run_tasks()  # the task worker sends sign-up emails
     link = re.search(r"https?://\S+/account/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     assert_accessible(axe, page)
