@@ -90,7 +90,7 @@ def behind_nginx(server_url: str, settings: Any, tmp_path: Path) -> Iterator[str
             break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"nginx did not start: {process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(f"nginx did not start: {process.stderr.read().decode() if process.stderr else ''}") from None
             time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
