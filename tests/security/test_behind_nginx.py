@@ -90,7 +90,9 @@ def behind_nginx(server_url: str, settings: Any, tmp_path: Path) -> Iterator[str
             break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"nginx did not start: {process.stderr.read().decode() if process.stderr else ''}") from None
+                raise RuntimeError(
+                    f"nginx did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                ) from None
             time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
@@ -127,7 +129,7 @@ class Visitor:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(
             self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
-        )  # noqa: S310
+        )
         try:
             response = self.opener.open(req, timeout=20)
         except urllib.error.HTTPError as error:
