@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 # allauth's email names, mapped to ours (templates/emails/<name>-subject.txt, -body.txt, -body.html).
@@ -43,14 +43,17 @@ def build_for_allauth(template_prefix: str, to: str, context: dict[str, Any]) ->
     return build(name, to, context)
 
 
-def queue(message: EmailMultiAlternatives) -> None:
+def queue(message: EmailMessage) -> None:
     """Send ``message`` from the task worker. The task is a row in the same database transaction as
     the email, so both are kept or neither is."""
     from accounts.models import QueuedEmail
     from accounts.tasks import send_queued_email
 
-    html = next((str(content) for content, mimetype in message.alternatives if mimetype == "text/html"), "")
-    queued = QueuedEmail.objects.create(to=message.to[0], subject=message.subject, body=message.body, html=html)
+    alternatives = getattr(message, "alternatives", [])
+    html = next((str(content) for content, mimetype in alternatives if mimetype == "text/html"), "")
+    queued = QueuedEmail.objects.create(
+        to=message.to[0], subject=str(message.subject), body=str(message.body), html=html
+    )
     send_queued_email.enqueue(queued.pk)
 
 

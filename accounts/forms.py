@@ -96,7 +96,7 @@ class SignInForm(AuthenticationForm):
         self.verified_device: Any = None
         username = self.fields["username"]
         username.label = "Email address"
-        username.max_length = 254
+        cast(forms.CharField, username).max_length = 254
         username.validators.append(MaxLengthValidator(254))
         username.widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
         username.error_messages["required"] = "Enter your email address"
