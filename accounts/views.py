@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 from typing import Any
 
 import qrcode
@@ -20,7 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+<<<<<<< HEAD
 from django_otp.models import Device
+=======
+from formtools.wizard.forms import ManagementForm
+>>>>>>> exit
 from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
@@ -32,6 +37,8 @@ SETUP_KEY_SESSION = "two_factor_setup_key"
 NEW_CODES_SESSION = "backup_codes_to_show"
 REPLACING_SESSION = "replacing_authenticator_since"
 AGE_SESSION = "confirmed_16_or_over"
+
+logger = logging.getLogger(__name__)
 
 
 # --- Sign-up --------------------------------------------------------------------------------
@@ -89,6 +96,22 @@ class SignInView(LoginView):
         (LoginView.TOKEN_STEP, forms.SignInCodeForm),
         (LoginView.BACKUP_STEP, forms.SignInBackupCodeForm),
     )
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        """A post whose step field is missing or names no step of ours is turned away here.
+
+        It gets the same calm 400 page as before, but one line in the log: the wizard would
+        raise SuspiciousOperation, which Django logs with a whole traceback, and scanners send
+        such posts by the hundred. Every page of ours sends one of our step names.
+        """
+        if not self._posted_a_known_step():
+            logger.warning("Sign-in post with its step field missing or altered: answered 400")
+            return render(self.request, "errors/400.html", status=400)
+        return super().post(*args, **kwargs)
+
+    def _posted_a_known_step(self) -> bool:
+        management_form = ManagementForm(self.request.POST, prefix=self.prefix)
+        return management_form.is_valid() and management_form.cleaned_data["current_step"] in self.form_list
 
     def get_form(self, step: str | None = None, **kwargs: Any) -> Any:
         # Our own forms at every step (the parent would swap in its own for the code step).

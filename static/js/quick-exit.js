@@ -1,4 +1,4 @@
-// Quick exit: the "Exit this page" button, or Shift pressed 3 times anywhere.
+// Quick exit: the "Exit this page" button (clicked, or Enter or Space on it), or Shift pressed 3 times anywhere.
 // Hides the page and its title first, then replaces this history entry with the
 // server's exit URL, which signs the person out and redirects to a neutral site.
 (function () {
@@ -18,6 +18,12 @@
 
   Array.prototype.forEach.call(buttons, function (button) {
     button.addEventListener("click", leave);
+    // A link with role="button" must answer Space as a button does (as GOV.UK Frontend's
+    // Button module does): a person who hears "button" presses Space, and the browser's own
+    // answer to Space on a link is to scroll the page. Enter already follows the link.
+    button.addEventListener("keydown", function (event) {
+      if (event.key === " " || event.key === "Spacebar") leave(event);
+    });
   });
 
   document.addEventListener("keyup", function (event) {

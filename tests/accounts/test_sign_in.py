@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -12,6 +14,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import BackupCode
 from tests.accounts.helpers import (
+    WIZARD,
     choose_backup_code,
     is_verified,
     submit_backup_code,
@@ -70,6 +73,78 @@ def test_a_wrong_code_does_not_sign_in(client: Client, alice) -> None:
     response = submit_code(client, wrong)
     assert "That code did not work" in response.content.decode()
     assert not is_verified(client)
+
+
+def _one_line_each(caplog: Any) -> None:
+    """Every record is a single line with no traceback attached."""
+    for record in caplog.records:
+        assert record.exc_info is None
+        assert record.exc_text is None
+        assert "\n" not in record.getMessage()
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "step_field", [None, "", "admin\nFAKE: signed in"], ids=["missing", "blank", "altered-to-no-step-of-ours"]
+)
+def test_a_tampered_step_field_gets_a_calm_400_and_one_log_line(
+    client: Client, alice, caplog: Any, step_field: str | None
+) -> None:
+    client.get("/account/sign-in/")
+    data = {"auth-username": "alice@example.org", "auth-password": PASSWORD}
+    if step_field is not None:
+        data[WIZARD] = step_field
+    caplog.set_level(logging.INFO)
+
+    response = client.post("/account/sign-in/", data)
+
+    assert response.status_code == 400
+    assert "Sorry, we could not understand that request" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert len(caplog.records) == 1
+    assert caplog.records[0].levelno == logging.WARNING
+    assert "step field" in caplog.records[0].getMessage()
+    _one_line_each(caplog)
+
+
+def test_a_post_at_the_code_step_without_its_step_field_gets_a_calm_400_and_one_log_line(
+    client: Client, alice, caplog: Any
+) -> None:
+    submit_password(client, "alice@example.org", PASSWORD)
+    caplog.set_level(logging.INFO)
+
+    response = client.post("/account/sign-in/", {"token-otp_token": current_code(alice)})
+
+    assert response.status_code == 400
+    assert not is_verified(client)
+    assert len(caplog.records) == 1
+    _one_line_each(caplog)
+
+
+def test_a_code_page_left_open_after_the_sign_in_expired_starts_again_calmly(
+    client: Client, alice, caplog: Any
+) -> None:
+    client.get("/account/sign-in/")  # a fresh sign-in: the code step is not reached yet
+    caplog.set_level(logging.INFO)
+
+    response = submit_code(client, current_code(alice))
+
+    assert response.status_code == 200
+    assert 'name="auth-username"' in response.content.decode()
+    assert not is_verified(client)
+    _one_line_each(caplog)
+
+
+def test_other_suspicious_sign_in_posts_still_log_their_traceback(client: Client, caplog: Any, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client.get("/account/sign-in/")
+    caplog.set_level(logging.INFO)
+
+    response = client.post("/account/sign-in/", {f"field{n}": "x" for n in range(10)})
+
+    assert response.status_code == 400
+    [record] = [record for record in caplog.records if record.name == "django.security.TooManyFieldsSent"]
+    assert record.exc_info is not None
 
 
 def test_a_code_that_was_already_used_is_refused(alice) -> None:

@@ -70,6 +70,49 @@ def test_the_plain_link_ends_the_session_without_javascript(
     assert not Session.objects.filter(session_key=session_cookie).exists()
 
 
+def _tab_to_the_exit_button(page: Page) -> None:
+    button = page.get_by_role("button", name="Emergency Exit this page")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if button.evaluate("element => element === document.activeElement"):
+            break
+    expect(button).to_be_focused()
+
+
+@pytest.mark.parametrize("key", ["Space", "Enter"])
+@pytest.mark.parametrize(
+    ("path", "signed_in"),
+    [("/", False), ("/account/", True), ("/diary/new/", True)],
+    ids=["signed-out-home", "signed-in-page", "form-page"],
+)
+def test_the_focused_exit_button_leaves_on_space_and_on_enter(
+    page: Page, server_url: str, neutral_site: str, path: str, signed_in: bool, key: str
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import make_user, signed_in_client
+
+    session_key = None
+    if signed_in:
+        session_key = signed_in_client(make_user("alice@example.org")).cookies["sessionid"].value
+        page.context.add_cookies([{"name": "sessionid", "value": session_key, "url": server_url}])
+    page.goto(f"{server_url}/using-this-site-safely/")
+    page.goto(f"{server_url}{path}")
+    expect(page.locator("h1")).to_be_visible()
+
+    _tab_to_the_exit_button(page)
+    page.keyboard.press(key)
+
+    page.wait_for_url(neutral_site)
+    expect(page.locator("h1")).to_have_text("Weather forecast")
+    if session_key:
+        assert not Session.objects.filter(session_key=session_key).exists()
+    assert not [cookie for cookie in page.context.cookies(server_url) if cookie["name"] == "sessionid"]
+    # The page that was left is not one step back in the history either.
+    page.go_back()
+    assert page.url == f"{server_url}/using-this-site-safely/"
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/help-now/", "/using-this-site-safely/", "/accessibility/", "/privacy/", "/no-such-page/"]
 )
