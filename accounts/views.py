@@ -21,11 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-<<<<<<< HEAD
 from django_otp.models import Device
-=======
 from formtools.wizard.forms import ManagementForm
->>>>>>> exit
 from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
