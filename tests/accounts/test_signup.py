@@ -12,6 +12,8 @@ from accounts.models import QueuedEmail, User
 from tests.factories import run_tasks
 
 pytestmark = pytest.mark.django_db
+# The task worker commits as it goes, as in production: tests that run it use real transactions.
+WORKER = pytest.mark.django_db(transaction=True)
 
 GOOD = {
     "email": "new.person@example.org",
@@ -43,6 +45,7 @@ def test_sign_up_makes_an_unverified_account_with_a_role_and_does_not_sign_in(cl
     assert "_auth_user_id" not in client.session
 
 
+@WORKER
 def test_the_confirmation_email_is_neutral(client: Client) -> None:
     _past_the_age_question(client)
     client.post("/account/signup/", GOOD)
@@ -57,6 +60,7 @@ def test_the_confirmation_email_is_neutral(client: Client) -> None:
         assert revealing not in words
 
 
+@WORKER
 def test_confirming_the_email_does_not_sign_in(client: Client) -> None:
     _past_the_age_question(client)
     client.post("/account/signup/", GOOD)
@@ -123,6 +127,7 @@ def test_bad_sign_up_input_gets_an_error_summary_and_makes_nothing(
     assert not EmailAddress.objects.exists()
 
 
+@WORKER
 def test_a_duplicate_email_is_not_revealed_but_the_owner_is_told(client: Client, alice) -> None:
     """Whether someone has an account here is private: the page is the same, the owner gets an email."""
     _past_the_age_question(client)
@@ -157,6 +162,7 @@ def test_the_check_your_email_page_looks_the_same_for_a_new_and_a_taken_address(
     assert len(set(pages)) == 1
 
 
+@WORKER
 def test_a_queued_email_is_sent_once_and_not_kept(client: Client) -> None:
     _past_the_age_question(client)
     client.post("/account/signup/", GOOD)
