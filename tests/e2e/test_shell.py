@@ -146,3 +146,11 @@ def test_the_forbidden_page_has_no_accessibility_violations(page: Page, server_u
     page.goto(f"{server_url}/forbidden/")
     expect(page.locator("h1")).to_have_text("You cannot see this page")
     assert_accessible(axe, page)
+
+
+def test_links_drawn_as_buttons_answer_space(page: Page, server_url: str) -> None:
+    page.goto(f"{server_url}/get-support/")
+    button = page.get_by_role("button", name="Answer the questions")
+    button.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url(f"{server_url}/get-support/check/")
