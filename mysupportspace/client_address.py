@@ -41,3 +41,11 @@ def address_from(meta: Mapping[str, Any], *, proxy_count: int) -> str:
 def client_address(request: Any) -> str:
     """The address of whoever sent ``request`` (a Django HttpRequest)."""
     return address_from(request.META, proxy_count=settings.PROXY_COUNT)
+
+
+def scope_address(scope: Mapping[str, Any]) -> str:
+    """The same, for a websocket's ASGI scope (whose headers are byte pairs)."""
+    forwarded = b", ".join(value for name, value in scope.get("headers") or [] if name.lower() == b"x-forwarded-for")
+    client = scope.get("client") or ("", 0)
+    meta = {"REMOTE_ADDR": client[0], "HTTP_X_FORWARDED_FOR": forwarded.decode("latin-1")}
+    return address_from(meta, proxy_count=settings.PROXY_COUNT)

@@ -53,3 +53,14 @@ def test_behind_a_proxy_the_out_of_hours_limit_is_per_visitor_not_one_bucket(set
     someone_else = Client().post("/get-support/out-of-hours/", {}, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
     assert refused.status_code == 429
     assert someone_else.status_code == 200
+
+
+def test_a_websocket_scope_gives_the_same_address(settings: Any) -> None:
+    from mysupportspace.client_address import scope_address
+
+    scope = {"client": ("127.0.0.1", 5000), "headers": [(b"x-forwarded-for", b"10.0.0.1, 198.51.100.7")]}
+    settings.PROXY_COUNT = 1
+    assert scope_address(scope) == "198.51.100.7"
+    settings.PROXY_COUNT = 0
+    assert scope_address(scope) == "127.0.0.1"
+    assert scope_address({}) == "unknown"
