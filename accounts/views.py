@@ -153,6 +153,7 @@ class SignInView(LoginView):
         context = super().get_context_data(form, **kwargs)
         context["backup_codes_left"] = services.backup_codes_left(self.get_user()) if self.get_user() else 0
         context["timed_out"] = self.request.GET.get("timed_out") == "1"
+        context["codes_paused"] = "codes are paused for" in str(form.errors)
         return context
 
 

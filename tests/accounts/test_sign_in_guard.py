@@ -51,6 +51,7 @@ def test_after_five_wrong_passwords_the_person_gets_in_with_password_and_code(al
     assert asked.status_code == 200
     assert TOGETHER_ASK in asked.content.decode()
     assert 'name="auth-code"' in asked.content.decode()
+    assert "that ends the pause straight away" not in asked.content.decode()
     assert not is_verified(person)
 
     submit_together(person, "alice@example.org", PASSWORD, current_code(alice), REMOTE_ADDR=address)
@@ -90,6 +91,7 @@ def test_the_person_with_the_right_code_is_told_when_codes_are_paused(alice) -> 
     submit_together(Client(), "alice@example.org", PASSWORD, "000000", REMOTE_ADDR=ABUSER)
     page = submit_together(Client(), "alice@example.org", PASSWORD, current_code(alice), REMOTE_ADDR=ELSEWHERE)
     assert "codes are paused for 1 second" in page.content.decode()
+    assert "that ends the pause straight away" in page.content.decode()
 
 
 def test_without_the_password_nobody_can_slow_down_the_persons_codes(alice) -> None:
