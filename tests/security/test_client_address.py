@@ -64,3 +64,26 @@ def test_a_websocket_scope_gives_the_same_address(settings: Any) -> None:
     settings.PROXY_COUNT = 0
     assert scope_address(scope) == "127.0.0.1"
     assert scope_address({}) == "unknown"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_allauths_sign_up_limit_is_per_visitor(settings: Any) -> None:
+    settings.PROXY_COUNT = 1
+
+    def sign_up(forwarded_for: str, n: int) -> int:
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+        client.post("/account/start/", {"is_16_or_over": "yes"})
+        response = client.post(
+            "/account/signup/",
+            {
+                "email": f"p{n}@example.org",
+                "password1": "a-long pass 9x",
+                "password2": "a-long pass 9x",
+                "role": "victim",
+            },
+        )
+        return response.status_code
+
+    statuses = [sign_up("198.51.100.7", n) for n in range(11)]
+    assert statuses[-1] == 429
+    assert sign_up("203.0.113.9", 99) == 302
