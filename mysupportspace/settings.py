@@ -320,7 +320,7 @@ REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS
 
 # --- Diary ----------------------------------------------------------------------------------
 
-# The keys that encrypt diary text at rest (AES-256-GCM, see diary/crypto.py): "id:base64key"
+# The keys that encrypt diary and chat text at rest (AES-256-GCM, see encryption/crypto.py): "id:base64key"
 # pairs separated by commas, newest first; the newest encrypts and every one decrypts. Never
 # derived from SECRET_KEY. `make run` keeps one in var/diary_keyring; `manage.py diary_new_key`
 # makes a new key. Without it the diary cannot be written or read, and `check --deploy` fails.
