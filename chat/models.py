@@ -64,7 +64,11 @@ class Conversation(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     supporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chat_conversations",
     )
     # The highest message number so far; each message takes the next one.
     last_seq = models.PositiveIntegerField(default=0)

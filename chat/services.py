@@ -88,7 +88,7 @@ def _send_after_commit(group: str, message: dict[str, Any]) -> None:
 
 
 def _tell_conversation(conversation: Conversation, event: dict[str, Any]) -> None:
-    _send_after_commit(conversation.group_name, {"type": "chat.event", "event": event})
+    _send_after_commit(conversation.group_name, {"type": "chat.event", "conversation": conversation.pk, "event": event})
 
 
 def _tell_staff() -> None:
@@ -327,9 +327,9 @@ def messages_after(conversation: Conversation, seq: int = 0) -> list[Message]:
     return list(Message.objects.filter(conversation=conversation, seq__gt=max(seq, 0)).order_by("seq"))
 
 
-def typing_event(sender: str) -> dict[str, Any]:
+def typing_event(*, conversation_id: int, sender: str) -> dict[str, Any]:
     """Not stored: a hint, sent straight to the other side."""
-    return {"type": "chat.event", "event": {"type": "typing", "sender": sender}}
+    return {"type": "chat.event", "conversation": conversation_id, "event": {"type": "typing", "sender": sender}}
 
 
 # --- The supporter's side ---------------------------------------------------------------------
