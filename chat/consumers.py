@@ -135,8 +135,9 @@ class VisitorConsumer(ChatSocket):
 
     async def authorise(self) -> bool:
         session = self.scope.get("session")
-        token = session.get(VISITOR_SESSION_KEY) if session is not None else None
-        conversation = await database_sync_to_async(services.conversation_for_visitor)(token)
+        if session is None:
+            return False
+        conversation = await database_sync_to_async(_visitor_conversation)(session)
         if conversation is None:
             return False
         self.conversation = conversation
@@ -313,6 +314,10 @@ def _ended_event(conversation: Conversation) -> dict[str, Any]:
         "reason": reason,
         "reason_text": EndReason(reason).label if reason else "",
     }
+
+
+def _visitor_conversation(session: Any) -> Conversation | None:
+    return services.conversation_for_visitor(session.get(VISITOR_SESSION_KEY))
 
 
 def _active_chat_ids(user: Any) -> list[int]:

@@ -20,13 +20,12 @@ VISITOR_ADDRESS = "203.0.113.7"
 @pytest.fixture(autouse=True)
 def chat_keyring(settings: Any) -> str:
     settings.DIARY_KEYRING = KEYRING
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return KEYRING
 
 
 def make_supporter(email: str, *, group: str = CHAT_SUPPORTERS_GROUP, available: bool = True) -> Any:
     user = make_user(email, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
     if available:
         services.set_availability(supporter=user, available=True)
     return user
