@@ -39,8 +39,6 @@ from referrals import limits
 MAX_FRAME_BYTES = MAX_MESSAGE_LENGTH * 4 + 1024
 # Per connection: a burst of 5 messages in 5 seconds, 30 in a minute.
 CONNECTION_LIMITS = [(5, 5.0), (30, 60.0)]
-# Per visitor, across every connection and the plain form (shared with chat.views).
-VISITOR_MESSAGE_LIMIT = (30, 60)
 # Typing hints are not stored, but are limited too.
 TYPING_EVERY_SECONDS = 2.0
 
@@ -170,8 +168,8 @@ class VisitorConsumer(ChatSocket):
         if not self.limiter.allow() or not await database_sync_to_async(limits.hit)(
             scope="chat-visitor",
             key=self.conversation.visitor_token,
-            limit=VISITOR_MESSAGE_LIMIT[0],
-            window_seconds=VISITOR_MESSAGE_LIMIT[1],
+            limit=services.VISITOR_MESSAGE_LIMIT[0],
+            window_seconds=services.VISITOR_MESSAGE_LIMIT[1],
         ):
             await self.error("too_fast", "You are sending messages very quickly. Wait a moment, then send again.")
             return

@@ -58,6 +58,8 @@ VISITOR_SESSION_KEY = "chat_visitor"
 STAFF_GROUP = "chat.staff"
 QUEUE_GROUP = "chat.queue"
 BLOCK_FOR = timedelta(hours=24)
+# Messages from one visitor, however they send them (socket or plain form): 30 a minute.
+VISITOR_MESSAGE_LIMIT = (30, 60)
 # Without recent chats to go by, a chat is taken to last this long.
 DEFAULT_CHAT_MINUTES = 15
 RECENT_CHATS_FOR_ESTIMATE = 50

@@ -34,9 +34,8 @@ from referrals import limits
 from referrals.models import Organisation
 
 OUTCOME_SESSION = "referrals_impact_outcome"  # referrals.views: the last impact check's outcome
-# Starting chats from one address; sending messages from one visitor (the sockets keep their own too).
+# Starting chats from one address.
 START_LIMIT = (10, 10 * 60)
-VISITOR_MESSAGE_LIMIT = (30, 60)
 
 
 # --- The visitor ----------------------------------------------------------------------------
@@ -143,8 +142,8 @@ def send(request: HttpRequest) -> HttpResponse:
     if not limits.hit(
         scope="chat-visitor",
         key=conversation.visitor_token,
-        limit=VISITOR_MESSAGE_LIMIT[0],
-        window_seconds=VISITOR_MESSAGE_LIMIT[1],
+        limit=services.VISITOR_MESSAGE_LIMIT[0],
+        window_seconds=services.VISITOR_MESSAGE_LIMIT[1],
     ):
         form.is_valid()
         form.add_error("text", "You are sending messages very quickly. Wait a moment, then send again")
