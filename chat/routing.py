@@ -1,7 +1,12 @@
-"""Websocket routes for the live chat (the chat capability adds its consumers here)."""
+"""Websocket routes for the live chat."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from chat import consumers
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/chat/", consumers.VisitorConsumer.as_asgi()),
+    path("ws/chat/console/", consumers.SupporterConsumer.as_asgi()),
+]

@@ -11,7 +11,8 @@ class DiaryConfig(AppConfig):
         from django.conf import settings
 
         from accounts import registry
-        from diary import checks, crypto, services
+        from diary import services
+        from encryption import checks, crypto
 
         # A keyring that is set but malformed stops start-up here, with a message that names no key.
         if settings.DIARY_KEYRING:

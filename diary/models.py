@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.fields import EncryptedField, EncryptedJSONField, EncryptedTextField
+from encryption.fields import EncryptedField, EncryptedJSONField, EncryptedTextField
 
 if TYPE_CHECKING:
     from accounts.models import User

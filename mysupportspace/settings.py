@@ -306,13 +306,30 @@ REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS
 
 # --- Diary ----------------------------------------------------------------------------------
 
-# The keys that encrypt diary text at rest (AES-256-GCM, see diary/crypto.py): "id:base64key"
+# The keys that encrypt diary and chat text at rest (AES-256-GCM, see encryption/crypto.py): "id:base64key"
 # pairs separated by commas, newest first; the newest encrypts and every one decrypts. Never
 # derived from SECRET_KEY. `make run` keeps one in var/diary_keyring; `manage.py diary_new_key`
 # makes a new key. Without it the diary cannot be written or read, and `check --deploy` fails.
 DIARY_KEYRING = env_str("DIARY_KEYRING")
 # How long writing sent after the session ended is kept for the person to sign in and save it.
 DIARY_KEEP_DRAFT_HOURS = env_int("DIARY_KEEP_DRAFT_HOURS", 24, minimum=1)
+
+# --- Live chat ------------------------------------------------------------------------------
+
+# When chat is open (checked at start-up): days (mon..sun), hours (HH:MM-HH:MM, UK time, 00:00-24:00
+# for all day), and closures. Christmas Day and Easter Sunday (computed for each year) are closed
+# unless switched off; CHAT_CLOSED_DATES adds whole days (YYYY-MM-DD).
+CHAT_SERVICE_DAYS = env_list("CHAT_SERVICE_DAYS", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+CHAT_SERVICE_HOURS = env_str("CHAT_SERVICE_HOURS", "00:00-24:00")
+CHAT_CLOSED_ON_CHRISTMAS_DAY = env_bool("CHAT_CLOSED_ON_CHRISTMAS_DAY", True)
+CHAT_CLOSED_ON_EASTER_SUNDAY = env_bool("CHAT_CLOSED_ON_EASTER_SUNDAY", True)
+CHAT_CLOSED_DATES = env_list("CHAT_CLOSED_DATES", [])
+# How many chats one supporter may hold at once.
+CHAT_MAX_CHATS_PER_SUPPORTER = env_int("CHAT_MAX_CHATS_PER_SUPPORTER", 3, minimum=1)
+# Transcripts, wrap-ups and blocks are purged this many days after the chat (`manage.py purge_chats`).
+CHAT_RETENTION_DAYS = env_int("CHAT_RETENTION_DAYS", 90, minimum=1)
+# Someone waiting who has not been seen (page refresh or open connection) for this long has left.
+CHAT_WAITING_TIMEOUT_MINUTES = env_int("CHAT_WAITING_TIMEOUT_MINUTES", 10, minimum=1)
 
 # --- Static files ---------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Requests", "referrals:caseworkers:queue", "", "staff"),
+    ("Chat console", "chat:console", "", "staff"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.access import public
+from chat import services as chat_services
 
 
 @public
@@ -41,10 +42,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """End the session and leave for a neutral site.
 
-    A plain GET link so it works without JavaScript; signing someone out is the only effect,
-    so a forged request can do no harm. Clear-Site-Data asks the browser to drop what it
+    A plain GET link so it works without JavaScript; signing someone out (and ending their
+    chat, if they are in one) is the only effect, so a forged request can do no harm: a chat's
+    token lives only in its own visitor's session. Clear-Site-Data asks the browser to drop what it
     holds for this site as well.
     """
+    # A live chat ends at once, and the supporter is told not to try to contact the person.
+    chat_services.end_chat_on_quick_exit(visitor_token=request.session.get(chat_services.VISITOR_SESSION_KEY))
     logout(request)
     response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

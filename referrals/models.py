@@ -103,6 +103,7 @@ class ImpactCheck(models.Model):
 class RequestKind(models.TextChoices):
     CASEWORKER = "caseworker", "Caseworker request"
     OUT_OF_HOURS = "out_of_hours", "Out-of-hours request"
+    CHAT = "chat", "Request from a live chat"
 
 
 class RequestStatus(models.TextChoices):

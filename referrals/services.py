@@ -136,6 +136,22 @@ def request_out_of_hours_support(
     )
 
 
+@transaction.atomic
+def request_caseworker_from_chat(
+    *, name: str, contact: SafeContact, submission_token: uuid.UUID, at_risk: bool
+) -> SupportRequest:
+    """A chat supporter's referral: the visitor gave their safe contact details in the chat."""
+    return _create_request(
+        kind=RequestKind.CHAT,
+        user=None,
+        name=name,
+        contact=contact,
+        guides=[],
+        submission_token=submission_token,
+        impact_outcome=Outcome.SEVERE if at_risk else "",
+    )
+
+
 def _create_request(
     *,
     kind: str,

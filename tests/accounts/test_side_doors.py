@@ -58,6 +58,14 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "referrals:out-of-hours-sent",
     "referrals:silvercloud",
     "referrals:start",
+    # Live chat needs no account.
+    "chat:start",
+    "chat:talk",
+    "chat:send",
+    "chat:leave",
+    "chat:end",
+    "chat:contact",
+    "chat:ended",
     "rights:index",
     "rights:page",
 }

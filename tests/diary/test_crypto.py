@@ -11,9 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
-from diary import crypto
-from diary.crypto import DecryptionError
 from diary.models import DiaryEntry, FeelingsList
+from encryption import crypto
+from encryption.crypto import DecryptionError
 from tests.diary.conftest import NEW_KEY, OLD_KEY
 from tests.diary.helpers import make_entry
 
@@ -102,10 +102,10 @@ def test_without_a_keyring_the_diary_refuses_loudly(settings: Any) -> None:
 
 
 def test_the_deployment_check_fails_without_a_keyring(settings: Any) -> None:
-    from diary import checks
+    from encryption import checks
 
     settings.DIARY_KEYRING = ""
-    assert [error.id for error in checks.keyring_is_set_for_deployment()] == ["diary.E001"]
+    assert [error.id for error in checks.keyring_is_set_for_deployment()] == ["encryption.E001"]
     settings.DIARY_KEYRING = OLD_KEY
     assert checks.keyring_is_set_for_deployment() == []
 

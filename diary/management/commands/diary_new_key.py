@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from diary import crypto
+from encryption import crypto
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Start-up checks: the diary cannot work without its keyring."""
+"""Start-up checks: neither the diary nor the chat can work without the keyring."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import checks
 
 _MISSING = (
-    "DIARY_KEYRING is not set, so diary entries can be neither written nor read.",
+    "DIARY_KEYRING is not set, so diary entries and chat messages can be neither written nor read.",
     "Set DIARY_KEYRING to the output of `manage.py diary_new_key` (`make run` keeps one in var/diary_keyring).",
 )
 
@@ -16,13 +16,13 @@ _MISSING = (
 def keyring_is_set(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if settings.DIARY_KEYRING:
         return []
-    return [checks.Warning(_MISSING[0], hint=_MISSING[1], id="diary.W001")]
+    return [checks.Warning(_MISSING[0], hint=_MISSING[1], id="encryption.W001")]
 
 
 def keyring_is_set_for_deployment(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if settings.DIARY_KEYRING:
         return []
-    return [checks.Error(_MISSING[0], hint=_MISSING[1], id="diary.E001")]
+    return [checks.Error(_MISSING[0], hint=_MISSING[1], id="encryption.E001")]
 
 
 def register() -> None:

@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted at rest (see diary.crypto).
+"""Model fields whose values are encrypted at rest (see encryption.crypto).
 
 The database only ever holds tokens. A row read from the database keeps its tokens sealed
 until a field is first read, and then opens them with the row's owner id as associated data,
@@ -15,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from diary import crypto
+from encryption import crypto
 
 
 class Sealed(str):

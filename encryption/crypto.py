@@ -1,4 +1,4 @@
-"""AES-256-GCM for diary text at rest, under a keyring of named keys.
+"""AES-256-GCM for private text at rest (diary entries, chat messages), under a keyring of named keys.
 
 A keyring is ``DIARY_KEYRING``: ``id:key`` pairs separated by commas, newest first, each key
 32 random bytes in base64 (``manage.py diary_new_key`` makes one). The newest key encrypts;
@@ -6,7 +6,7 @@ every key in the ring decrypts, so keys can be rotated without downtime: put a n
 run ``manage.py rotate_diary_keys``, then drop the old one.
 
 A token is ``v1:<key id>:<base64url(nonce | ciphertext | tag)>`` with a random 96-bit nonce.
-The caller's associated data (for diary rows: the table, the column and the owner's id) is
+The caller's associated data (for rows: the table, the column and the owner's id) is
 authenticated with the version and key id, so a token copied to another person's row, or
 another column, does not open. Nothing here is derived from ``SECRET_KEY``.
 """
@@ -78,9 +78,9 @@ def keyring() -> Keyring:
     value = getattr(settings, "DIARY_KEYRING", "")
     if not value:
         raise ImproperlyConfigured(
-            "DIARY_KEYRING is not set, so diary entries can be neither written nor read. "
+            "DIARY_KEYRING is not set, so diary entries and chat messages can be neither written nor read. "
             "`make run` keeps one in var/diary_keyring; elsewhere set DIARY_KEYRING to the output of "
-            "`manage.py diary_new_key` (and keep it safe: without it the diary cannot be read)."
+            "`manage.py diary_new_key` (and keep it safe: without it the diary and chats cannot be read)."
         )
     return parse_keyring(value)
 
