@@ -30,6 +30,7 @@ from chat.models import (
 )
 from chat.services import VISITOR_SESSION_KEY, ChatError
 from guides.models import Topic
+from mysupportspace.client_address import client_address
 from referrals import limits
 from referrals.models import Organisation
 
@@ -69,7 +70,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not status.supporters_available:
         return _unavailable(request, reason="nobody")
     if request.method == "POST":
-        address = limits.client_address(request)
+        address = client_address(request)
         if not limits.hit(scope="chat-start", key=address, limit=START_LIMIT[0], window_seconds=START_LIMIT[1]):
             return render(request, "429.html", status=429)
         if form.is_valid():
