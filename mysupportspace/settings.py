@@ -14,7 +14,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mysupportspace.env import env_bool, env_int, env_list, env_str, env_url
+from mysupportspace.env import env_bool, env_int, env_list, env_mapping, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -303,6 +303,11 @@ REFERRALS_DELIVERY_MAX_ATTEMPTS = env_int("REFERRALS_DELIVERY_MAX_ATTEMPTS", 8, 
 REFERRALS_RETRY_DELAY_SECONDS = env_int("REFERRALS_RETRY_DELAY_SECONDS", 30, minimum=1)
 # Told (in neutral words) of each new request and each hand-off that could not be delivered.
 REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS", []))
+# New requests naming a police force area go to that area's team instead, where one is set:
+# "kent=kent-team@example.org;sussex=a@example.org b@example.org" (slugs: referrals/police_areas.py).
+REFERRALS_AREA_TEAM_EMAILS = env_mapping("REFERRALS_AREA_TEAM_EMAILS")
+# "Could not reach them" closes a request only after this many failed attempts at the person's safe times.
+REFERRALS_MIN_ATTEMPTS = env_int("REFERRALS_MIN_ATTEMPTS", 3, minimum=1)
 
 # --- Diary ----------------------------------------------------------------------------------
 

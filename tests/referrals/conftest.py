@@ -40,7 +40,7 @@ def request_form(**overrides: Any) -> dict[str, Any]:
         "email": "",
         "safe_times": ["morning"],
         "safe_times_note": "Not on Tuesdays",
-        "message_safe": "no",
+        "voicemail_safe": "no",
         "code_word": "bluebell",
         "help_topics": ["compensation", "court"],
         "message": "",

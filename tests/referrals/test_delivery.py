@@ -56,14 +56,25 @@ def test_a_request_is_delivered_once_signed_with_an_idempotency_key(
     body = json.loads(request.get_data())
     assert body["name"] == "Sam"
     assert body["contact"] == {
-        "method": "phone",
+        "method": {"code": "phone", "label": "Phone call"},
         "phone": "07700900982",
         "email": "",
-        "safe_times": ["Mornings"],
+        "safe_times": [{"code": "morning", "label": "Mornings"}],
         "safe_times_note": "Not on Tuesdays",
-        "voicemail_or_message_safe": False,
+        "voicemail_safe": False,
+        "text_safe": None,
+        "email_safe": None,
+        "how_to_contact_safely": [
+            "Call 07700 900982, mornings (Not on Tuesdays).",
+            "If they do not answer, do not leave a voicemail.",
+            "Do not send them a text.",
+            "Do not email them.",
+            "Say the code word “bluebell” when you make contact.",
+        ],
         "code_word": "bluebell",
     }
+    assert body["reference"] == handoff.support_request.reference
+    assert body["handoff"] == {"reference": handoff.reference, "made_at": handoff.created_at.isoformat()}
     # A second worker run finds nothing more to send.
     run_worker()
     assert len(_caseworker_posts(receiving_end)) == 1

@@ -69,7 +69,7 @@ def test_staff_without_two_factor_cannot_open_the_queue(caseworker: Any) -> None
     assert response["Location"].startswith("/account/sign-in/")
 
 
-def test_the_queue_puts_people_in_danger_or_at_severe_impact_first(
+def test_the_queue_puts_the_most_urgent_first_then_the_longest_waiting(
     caseworker_client: Client, alice_client: Client, charlie_client: Client
 ) -> None:
     alice_client.post("/get-support/caseworker/", request_form())  # oldest, no check
@@ -82,7 +82,7 @@ def test_the_queue_puts_people_in_danger_or_at_severe_impact_first(
         SupportRequest.objects.order_by("created_at")[0],
     )
     html = caseworker_client.get("/staff/requests/").content.decode()
-    positions = [html.index(f'href="/staff/requests/{item.pk}/"') for item in (urgent, newest, oldest)]
+    positions = [html.index(f'href="/staff/requests/{item.pk}/"') for item in (urgent, oldest, newest)]
     assert positions == sorted(positions)
     assert "Severe impact" in html
 
@@ -91,11 +91,13 @@ def test_a_caseworker_sees_the_safe_contact_instructions_and_the_view_is_audited
     caseworker_client: Client, caseworker: Any, alices_request: SupportRequest
 ) -> None:
     html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
-    assert "Contact them safely" in html
-    assert "Phone call</strong>: 07700 900982" in html
-    assert "Not safe: do not leave a voicemail or send a message" in html
+    assert "How to contact them safely" in html
+    assert "<li>Call 07700 900982, mornings (Not on Tuesdays).</li>" in html
+    assert "<li>If they do not answer, do not leave a voicemail.</li>" in html
+    assert "<li>Do not send them a text.</li>" in html
+    assert "<li>Do not email them.</li>" in html
     assert "bluebell" in html
-    assert html.index("Contact them safely") < html.index("Change the status")
+    assert html.index("How to contact them safely") < html.index("Change the status")
     entry = AuditEntry.objects.get()
     assert (entry.staff, entry.support_request, entry.action) == (caseworker, alices_request, "viewed")
 
@@ -122,7 +124,7 @@ def test_the_person_sees_the_status_change(
 ) -> None:
     caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
     assert (
-        "A caseworker is looking at your request"
+        "A caseworker is working on your request"
         in alice_client.get(f"/get-support/requests/{alices_request.pk}/").content.decode()
     )
 
@@ -156,15 +158,18 @@ def test_notes_and_status_changes_are_recorded_and_audited(
     caseworker_client: Client, alices_request: SupportRequest
 ) -> None:
     caseworker_client.post(f"/staff/requests/{alices_request.pk}/note/", {"note-text": "Prefers mornings"})
-    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "closed"})
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "claimed"})
+    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/close/", {"close-outcome": "supported"})
     assert response["Location"] == "/staff/requests/"
     alices_request.refresh_from_db()
     assert alices_request.status == RequestStatus.CLOSED
+    assert alices_request.closing_outcome == "supported"
     assert alices_request.closed_at is not None
-    assert CaseNote.objects.get().text == "Prefers mornings"
+    assert CaseNote.objects.get(kind="note").text == "Prefers mornings"
     assert list(AuditEntry.objects.order_by("pk").values_list("action", "detail")) == [
         ("note_added", ""),
-        ("status_changed", "New to Closed"),
+        ("status_changed", "New to Claimed"),
+        ("closed", "Supported"),
     ]
     assert (
         f'href="/staff/requests/{alices_request.pk}/"' not in caseworker_client.get("/staff/requests/").content.decode()
