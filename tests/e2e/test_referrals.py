@@ -168,13 +168,17 @@ def test_the_out_of_hours_errors_and_confirmation_have_no_accessibility_violatio
     page.get_by_label("Text message").check()
     page.get_by_label("Phone number").fill("01632 960001")
     page.get_by_label("Afternoons").check()
-    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_role("button", name="Send my details").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a UK mobile number for texts")
     # A text they have just called unsafe is refused, with what to do instead.
     expect(page.locator(".govuk-error-summary")).to_contain_text("You told us a text message is not safe")
     assert_accessible(axe, page)
-    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label(
+        "Yes", exact=True
+    ).check()
     page.get_by_label("Phone number").fill("07700 900982")
     page.get_by_role("button", name="Send my details").click()
     expect(page.locator("h1")).to_have_text("Your details have been sent")

@@ -30,6 +30,7 @@ STAFF_PAGES = [
     ("get", "/staff/requests/"),
     ("get", "/staff/requests/{pk}/"),
     ("post", "/staff/requests/{pk}/claim/"),
+    ("post", "/staff/requests/{pk}/close/"),
     ("post", "/staff/requests/{pk}/contact/"),
     ("post", "/staff/requests/{pk}/note/"),
     ("post", "/staff/requests/{pk}/status/"),
@@ -292,3 +293,68 @@ def test_the_staff_pages_never_read_a_diary(caseworker_client: Client, alices_re
         for path in ["/staff/requests/", f"/staff/requests/{alices_request.pk}/"]:
             assert caseworker_client.get(path).status_code == 200
     assert not [query for query in queries.captured_queries if "diary" in query["sql"]]
+
+
+def test_urgency_shows_the_answers_behind_it_and_the_role_is_visible(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    danger = dict(CHECK_SEVERE, safe_now="no")
+    alice_client.post("/get-support/check/", danger)
+    alice_client.post("/get-support/caseworker/", request_form())
+    charlie_client.post(
+        "/get-support/check/",
+        {
+            "safe_now": "yes",
+            "worried_about_harm": "no",
+            "daily_life": "very_much",
+            "harm_thoughts": "no",
+            "someone_to_talk_to": "yes",
+        },
+    )
+    charlie_client.post("/get-support/caseworker/", request_form())
+    in_danger, struggling = SupportRequest.objects.order_by("pk")
+    assert in_danger.urgency_reason_labels()[0] == "Said they may be in danger now"
+    assert struggling.urgency_reason_labels() == ["Finding it hard to cope with everyday life"]
+    html = caseworker_client.get("/staff/requests/").content.decode()
+    assert "Said they may be in danger now" in html
+    assert "Finding it hard to cope with everyday life" in html
+    assert "I have experienced crime" in html
+    detail = caseworker_client.get(f"/staff/requests/{struggling.pk}/").content.decode()
+    assert "Why this is urgent: Finding it hard to cope with everyday life." in detail
+    assert "Said they may be in danger now" not in detail
+
+
+def test_the_queue_filters_by_police_force_area(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    alice_client.post("/get-support/caseworker/", request_form(area="kent"))
+    charlie_client.post("/get-support/caseworker/", request_form())
+    in_kent, nowhere = SupportRequest.objects.order_by("pk")
+    assert in_kent.area_name == "Kent"
+    html = caseworker_client.get("/staff/requests/?area=kent").content.decode()
+    assert f'href="/staff/requests/{in_kent.pk}/"' in html
+    assert f'href="/staff/requests/{nowhere.pk}/"' not in html
+    html = caseworker_client.get("/staff/requests/?area=none").content.decode()
+    assert f'href="/staff/requests/{in_kent.pk}/"' not in html
+    assert f'href="/staff/requests/{nowhere.pk}/"' in html
+    assert caseworker_client.get("/staff/requests/?area=atlantis").status_code == 200
+
+
+def test_an_unknown_area_is_refused_on_the_form(alice_client: Client) -> None:
+    html = alice_client.post("/get-support/caseworker/", request_form(area="atlantis")).content.decode()
+    assert "Select a place from the list" in html
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_request_page_shows_changes_first_and_folds_the_views_away(
+    caseworker_client: Client, alices_request: SupportRequest
+) -> None:
+    for _ in range(3):
+        caseworker_client.get(f"/staff/requests/{alices_request.pk}/")
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
+    html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
+    changes = html.split('id="changes"')[1].split("</ul>")[0]
+    views = html.split('id="views"')[1].split("</details>")[0]
+    assert "claimed" in changes and "opened" not in changes
+    assert "Who opened it (4 times)" in views
+    assert AuditEntry.objects.filter(action="viewed").count() == 4  # every view is kept
