@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "accounts:home"
+# Staff land where they work (pages.views.landing); everyone else on their own home page.
+LOGIN_REDIRECT_URL = "pages:landing"
 LOGOUT_REDIRECT_URL = "pages:home"
 # Reset links last at most an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
@@ -224,6 +225,10 @@ QUICK_EXIT_URL = env_url("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 NEUTRAL_PAGE_TITLES = env_bool("NEUTRAL_PAGE_TITLES", False)
 NEUTRAL_PAGE_TITLE = env_str("NEUTRAL_PAGE_TITLE", "Notes")
 SUPPORTLINE_NUMBER = env_str("SUPPORTLINE_NUMBER", "08 08 16 89 111")
+# Who runs the service and how to reach their data protection contact, for the privacy notice.
+# The defaults are visible placeholders: the organisation fills them in before going live.
+PRIVACY_ORGANISATION = env_str("PRIVACY_ORGANISATION", "[the organisation that runs this service]")
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "[its data protection contact: address or email]")
 
 SITE_HTTPS = env_bool("SITE_HTTPS", False)
 SECURE_SSL_REDIRECT = SITE_HTTPS

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from referrals.models import is_caseworker
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,7 +18,8 @@ class NavItem:
 
 
 # (label, URL name, URL namespace whose every page marks the item as current ("" for that page
-# alone), shown to: "all", "guests", "members" or "staff")
+# alone), shown to: "all", "guests", "members", "caseworkers" or "editors" (other staff): nobody
+# sees an item that would lead them to "page not found")
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
@@ -25,7 +28,8 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Your space", "accounts:home", "", "members"),
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
-    ("Requests", "referrals:caseworkers:queue", "", "staff"),
+    ("Requests", "referrals:caseworkers:queue", "", "caseworkers"),
+    ("Admin", "admin:index", "", "editors"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
 ]
@@ -36,11 +40,16 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current_path = request.path
+    caseworker = signed_in and is_caseworker(request.user)
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and signed_in):
+        if (audience in {"members", "caseworkers", "editors"} and not signed_in) or (
+            audience == "guests" and signed_in
+        ):
             continue
-        if audience == "staff" and not request.user.is_staff:
+        if audience == "caseworkers" and not caseworker:
+            continue
+        if audience == "editors" and (caseworker or not request.user.is_staff):
             continue
         href = reverse(url_name)
         active = current_path == href or (bool(section) and namespace == section)

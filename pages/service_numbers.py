@@ -32,10 +32,12 @@ def service_numbers() -> dict[str, ServiceNumber]:
         "samaritans": ServiceNumber("Samaritans", "116 123"),
         "domestic-abuse": ServiceNumber("National Domestic Abuse Helpline", "0808 2000 247"),
         "childline": ServiceNumber("Childline", "0800 1111"),
+        "the-mix": ServiceNumber("The Mix", "0808 808 4994"),
         "police": ServiceNumber("Police, when it is not an emergency", "101"),
         "nhs": ServiceNumber("NHS 111", "111"),
         "relay-uk": ServiceNumber("Relay UK", "18000"),
         "shout": ServiceNumber("Shout", "85258", kind="text"),
+        "ico": ServiceNumber("Information Commissioner's Office", "0303 123 1113"),
     }
 
 
@@ -49,9 +51,9 @@ def number_link(key: str) -> SafeString:
 # or in bold, so "101 ways" or "in 111 days" stay text.
 _LONG = r"(?:\+44\s?|0)\d(?:[\s]?\d){8,9}|116\s?\d{3}"
 _SHORT = r"999|101|111|18000|85258"
-_NUMBER = re.compile(rf"(?<![\w/.:=-])(?:{_LONG})(?![\w])")
+_NUMBER = re.compile(rf"(?<![\w/.:=-])(?:{_LONG})(?!\w|\.\w)")
 _SHORT_IN_CONTEXT = re.compile(
-    rf"(?P<before>(?:call|dial|phone|ring|text|on)\s*)(?P<number>{_SHORT})(?![\w])", re.IGNORECASE
+    rf"(?P<before>\b(?:call|dial|phone|ring|text|on|NHS)\s+)(?P<number>{_SHORT})(?!\w|\.\w)", re.IGNORECASE
 )
 _TAG_OR_TEXT = re.compile(r"(<a\b.*?</a>|<[^>]+>)", re.IGNORECASE | re.DOTALL)
 
