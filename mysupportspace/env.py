@@ -51,3 +51,17 @@ def env_url(name: str, default: str = "", *, schemes: tuple[str, ...] = ("https"
     if value and not value.startswith(tuple(f"{scheme}://" for scheme in schemes)):
         raise ImproperlyConfigured(f"{name} must start with one of {', '.join(schemes)}://, not {value!r}.")
     return value
+
+
+def env_mapping(name: str) -> dict[str, list[str]]:
+    """``key=value value;key2=value``: each key to its space- or comma-separated values."""
+    raw = os.environ.get(name, "").strip()
+    mapping: dict[str, list[str]] = {}
+    for part in (item.strip() for item in raw.split(";")):
+        if not part:
+            continue
+        key, sep, values = part.partition("=")
+        if not sep or not key.strip() or not values.strip():
+            raise ImproperlyConfigured(f"{name} must look like key=value;key2=value, not {raw!r}.")
+        mapping[key.strip()] = values.replace(",", " ").split()
+    return mapping

@@ -14,7 +14,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mysupportspace.env import env_bool, env_int, env_list, env_str, env_url
+from mysupportspace.env import env_bool, env_int, env_list, env_mapping, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "accounts:home"
+# Staff land where they work (pages.views.landing); everyone else on their own home page.
+LOGIN_REDIRECT_URL = "pages:landing"
 LOGOUT_REDIRECT_URL = "pages:home"
 # Reset links last at most an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
@@ -224,6 +225,10 @@ QUICK_EXIT_URL = env_url("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 NEUTRAL_PAGE_TITLES = env_bool("NEUTRAL_PAGE_TITLES", False)
 NEUTRAL_PAGE_TITLE = env_str("NEUTRAL_PAGE_TITLE", "Notes")
 SUPPORTLINE_NUMBER = env_str("SUPPORTLINE_NUMBER", "08 08 16 89 111")
+# Who runs the service and how to reach their data protection contact, for the privacy notice.
+# The defaults are visible placeholders: the organisation fills them in before going live.
+PRIVACY_ORGANISATION = env_str("PRIVACY_ORGANISATION", "[the organisation that runs this service]")
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "[its data protection contact: address or email]")
 
 SITE_HTTPS = env_bool("SITE_HTTPS", False)
 SECURE_SSL_REDIRECT = SITE_HTTPS
@@ -303,6 +308,11 @@ REFERRALS_DELIVERY_MAX_ATTEMPTS = env_int("REFERRALS_DELIVERY_MAX_ATTEMPTS", 8, 
 REFERRALS_RETRY_DELAY_SECONDS = env_int("REFERRALS_RETRY_DELAY_SECONDS", 30, minimum=1)
 # Told (in neutral words) of each new request and each hand-off that could not be delivered.
 REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS", []))
+# New requests naming a police force area go to that area's team instead, where one is set:
+# "kent=kent-team@example.org;sussex=a@example.org b@example.org" (slugs: referrals/police_areas.py).
+REFERRALS_AREA_TEAM_EMAILS = env_mapping("REFERRALS_AREA_TEAM_EMAILS")
+# "Could not reach them" closes a request only after this many failed attempts at the person's safe times.
+REFERRALS_MIN_ATTEMPTS = env_int("REFERRALS_MIN_ATTEMPTS", 3, minimum=1)
 
 # --- Diary ----------------------------------------------------------------------------------
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from chat.models import is_chat_supporter
+from referrals.models import is_caseworker
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,7 +19,9 @@ class NavItem:
 
 
 # (label, URL name, URL namespace whose every page marks the item as current ("" for that page
-# alone), shown to: "all", "guests", "members" or "staff")
+# alone), shown to: "all", "guests", "members", "caseworkers", "chat" (chat supporters and
+# supervisors) or "editors" (staff who may change something in the admin): nobody sees an item
+# that would lead them to "page not found" or to an empty admin)
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
@@ -25,8 +30,9 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Your space", "accounts:home", "", "members"),
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
-    ("Requests", "referrals:caseworkers:queue", "", "staff"),
-    ("Chat console", "chat:console", "", "staff"),
+    ("Requests", "referrals:caseworkers:queue", "", "caseworkers"),
+    ("Chat console", "chat:console", "", "chat"),
+    ("Admin", "admin:index", "", "editors"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
 ]
@@ -37,11 +43,18 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current_path = request.path
+    user = request.user if signed_in else None
+    staff = bool(user and user.is_staff)
+    audiences = {"all", "members" if signed_in else "guests"}
+    if staff and is_caseworker(user):
+        audiences.add("caseworkers")
+    if staff and is_chat_supporter(user):
+        audiences.add("chat")
+    if staff and (user.is_superuser or user.get_all_permissions()):  # type: ignore[union-attr]
+        audiences.add("editors")
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and signed_in):
-            continue
-        if audience == "staff" and not request.user.is_staff:
+        if audience not in audiences:
             continue
         href = reverse(url_name)
         active = current_path == href or (bool(section) and namespace == section)

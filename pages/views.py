@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.access import public
@@ -15,6 +15,18 @@ from chat import services as chat_services
 @public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: caseworkers to the queue, other staff (editors) to the admin, everyone else home."""
+    from referrals.models import is_caseworker
+
+    user = request.user
+    if is_caseworker(user):
+        return redirect("referrals:caseworkers:queue")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("accounts:home")
 
 
 @public
@@ -34,7 +46,15 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "organisation": settings.PRIVACY_ORGANISATION,
+            "contact": settings.PRIVACY_CONTACT,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
 
 
 @public

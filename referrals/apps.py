@@ -6,6 +6,19 @@ from typing import Any
 from django.apps import AppConfig
 
 
+def check_area_teams() -> None:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from referrals.police_areas import AREA_NAMES
+
+    unknown = sorted(set(settings.REFERRALS_AREA_TEAM_EMAILS) - set(AREA_NAMES))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"REFERRALS_AREA_TEAM_EMAILS names unknown police force areas {unknown}: see referrals/police_areas.py."
+        )
+
+
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals"
@@ -14,8 +27,9 @@ class ReferralsConfig(AppConfig):
         from accounts import registry
         from referrals import hours, services
 
-        # Bad service hours stop start-up, like any other malformed setting.
+        # Bad service hours or area names stop start-up, like any other malformed setting.
         hours.service_hours()
+        check_area_teams()
         registry.register_export("referrals", services.export_for)
         registry.register_erasure("referrals", services.erase_for)
 

@@ -1,5 +1,6 @@
-"""Emails to the caseworker team. Neutral like every email here: no names, no details, no
-mention of crime or support, because an inbox may be seen by someone else."""
+"""Emails to the caseworker team, and the one neutral update notice to a person. Neutral like
+every email here: no names, no details, no mention of crime or support, because an inbox may
+be seen by someone else."""
 
 from __future__ import annotations
 
@@ -8,21 +9,39 @@ import logging
 from django.conf import settings
 
 from accounts.emails import build
-from referrals.models import Handoff
+from referrals.models import Handoff, SupportRequest
 
 logger = logging.getLogger(__name__)
 
 
-def send_new_request_notice() -> None:
-    _send("referrals-new-request", {})
+def team_for_area(area: str) -> list[str]:
+    """The team that covers a police force area (REFERRALS_AREA_TEAM_EMAILS), else the whole team."""
+    return list(settings.REFERRALS_AREA_TEAM_EMAILS.get(area, [])) or list(settings.REFERRALS_TEAM_EMAILS)
 
 
-def send_handoff_failed_notice(handoff: Handoff) -> None:
-    _send("referrals-handoff-failed", {"reference": handoff.reference})
+def send_new_request_notice(support_request: SupportRequest | None = None) -> None:
+    area = support_request.area if support_request is not None else ""
+    _send("referrals-new-request", {}, recipients=team_for_area(area))
 
 
-def _send(name: str, context: dict[str, str]) -> None:
-    recipients = settings.REFERRALS_TEAM_EMAILS
+def send_handoff_failed_notice(handoff: Handoff, *, refused: bool = False) -> None:
+    """``refused``: the receiving system answered that it will not take it (4xx), as opposed to running out of tries."""
+    _send(
+        "referrals-handoff-failed",
+        {"reference": handoff.reference, "refused": refused, "attempts": handoff.attempts},
+        recipients=list(settings.REFERRALS_TEAM_EMAILS),
+    )
+
+
+def send_update_notice(address: str) -> None:
+    """ "There is an update in your account": sent only where the person said email is safe."""
+    try:
+        build("referrals-update", address, {"service_name": settings.SERVICE_NAME}).send()
+    except OSError:
+        logger.exception("Could not send an update notice.")
+
+
+def _send(name: str, context: dict[str, object], *, recipients: list[str]) -> None:
     if not recipients:
         logger.warning("No REFERRALS_TEAM_EMAILS set: the team was not told (%s).", name)
         return

@@ -5,28 +5,48 @@ import uuid
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from referrals import services
 from referrals.hours import service_hours
 from referrals.models import (
     Area,
+    ClosingOutcome,
     ContactMethod,
     ContactOutcome,
     DailyLife,
     HarmThoughts,
     HelpTopic,
     Need,
+    Organisation,
     RequestStatus,
     SafeNow,
     SafeTime,
+    SilverCloudTopic,
     SomeoneToTalkTo,
+    SupportRequest,
     Worried,
 )
-from referrals.services import SafeContact
+from referrals.police_areas import POLICE_FORCE_AREAS
+from referrals.safe_contact import SafeContact, safety_errors
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "submission_token"  # noqa: S105 (a field name, not a secret)
+
+
+def _yes_no(label: str, help_text: str) -> forms.TypedChoiceField:
+    """A yes/no question that may be left unanswered (None); which ones must be answered depends on other fields."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
 
 
 def _radios(label: str, choices: Any, required_message: str, help_text: str = "") -> forms.ChoiceField:
@@ -81,8 +101,13 @@ def normalise_uk_phone(raw: str) -> str:
     return number
 
 
-class SafeContactForm(forms.Form):
-    """How and when it is safe to get in touch. Shared by the caseworker and out-of-hours requests."""
+class SafeContactDetailsForm(forms.Form):
+    """How and when it is safe to get in touch, with the per-method safety rules of referrals/safe_contact.py.
+
+    Shared by the caseworker and out-of-hours requests and by changing a request; any other form
+    that takes contact details for a person to be contacted (a chat supporter's referral) subclasses
+    it, so the same rules and errors apply everywhere.
+    """
 
     contact_method = _radios(
         "How would you like us to contact you?", ContactMethod.choices, "Select how you would like us to contact you"
@@ -114,13 +139,17 @@ class SafeContactForm(forms.Form):
         help_text="For example: not on Tuesdays, or only after 2pm.",
         error_messages={"max_length": "Times must be 300 characters or fewer"},
     )
-    message_safe = forms.TypedChoiceField(
-        label="Is it safe for us to leave a voicemail or send you a message?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        help_text="Only say yes if nobody else can listen to your voicemail or read your texts or emails.",
-        error_messages={"required": "Select yes if it is safe to leave a voicemail or send a message"},
+    voicemail_safe = _yes_no(
+        "If we call and you do not answer, is it safe for us to leave a voicemail?",
+        "Only say yes if nobody else can listen to your voicemail.",
+    )
+    text_safe = _yes_no(
+        "Is it safe for us to send you a text message?",
+        "Only say yes if nobody else can read the texts on your phone.",
+    )
+    email_safe = _yes_no(
+        "Is it safe for us to email you?",
+        "Only say yes if nobody else can read your emails. We will only ever write that there is an update for you.",
     )
     code_word = forms.CharField(
         label="Code word (optional)",
@@ -130,42 +159,14 @@ class SafeContactForm(forms.Form):
         error_messages={"max_length": "The code word must be 50 characters or fewer"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "govuk-input--width-20"}),
     )
-    help_topics = forms.MultipleChoiceField(
-        label="What would you like help with? (optional)",
-        required=False,
-        choices=HelpTopic.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-    )
-    message = forms.CharField(
-        label="Anything else you would like us to know (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="You do not have to tell us what happened.",
-        error_messages={"max_length": "This must be 2,000 characters or fewer"},
-    )
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
-
-    token_was_missing = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["safe_times"].help_text = f"Our team works {service_hours().describe()}. Select all that apply."
-        if not self.is_bound:
-            self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
-        elif not _is_uuid(self.data.get(self.add_prefix(TOKEN_FIELD))):
-            # A form posted without a valid token gets a fresh one, so sending it again works.
-            data = cast(QueryDict, self.data).copy()
-            data[self.add_prefix(TOKEN_FIELD)] = str(uuid.uuid4())
-            self.data = data
-            self.token_was_missing = True
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if self.token_was_missing:
-            raise ValidationError("Something went wrong with the form. Check your answers and send it again.")
         method = data.get("contact_method")
         phone = normalise_uk_phone(data.get("phone") or "")
         if method == ContactMethod.PHONE:
@@ -183,6 +184,13 @@ class SafeContactForm(forms.Form):
         if method in ContactMethod.values and method != ContactMethod.EMAIL:
             # A half-typed email address they are not asking us to use is no reason to stop them.
             self.errors.pop("email", None)
+        for name, message in safety_errors(
+            method=method,
+            voicemail_safe=data.get("voicemail_safe"),
+            text_safe=data.get("text_safe"),
+            email_safe=data.get("email_safe"),
+        ).items():
+            self.add_error(name, message)
         if "phone" not in self.errors:
             data["phone"] = phone
         return data
@@ -197,11 +205,65 @@ class SafeContactForm(forms.Form):
             email=data["email"] if method == ContactMethod.EMAIL else "",
             safe_times=list(data["safe_times"]),
             safe_times_note=data["safe_times_note"],
-            message_safe=data["message_safe"],
+            voicemail_safe=data.get("voicemail_safe"),
+            text_safe=data.get("text_safe"),
+            email_safe=data.get("email_safe"),
             code_word=data["code_word"],
-            help_topics=list(data["help_topics"]),
-            message=data["message"],
+            help_topics=list(data.get("help_topics") or []),
+            message=data.get("message") or "",
         )
+
+
+AREA_CHOICES = [("", "I would rather not say"), *POLICE_FORCE_AREAS]
+
+
+class SafeContactForm(SafeContactDetailsForm):
+    """A new request: safe contact, what it is about, where, and a token against double posts."""
+
+    help_topics = forms.MultipleChoiceField(
+        label="What would you like help with? (optional)",
+        required=False,
+        choices=HelpTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    message = forms.CharField(
+        label="Anything else you would like us to know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You do not have to tell us what happened.",
+        error_messages={"max_length": "This must be 2,000 characters or fewer"},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    area = forms.ChoiceField(
+        label="Where do you live? (optional)",
+        choices=AREA_CHOICES,
+        required=False,
+        help_text="The police force area, so the team nearest you can pick up your request. You do not need to have reported anything to the police.",
+        error_messages={"invalid_choice": "Select a place from the list"},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    token_was_missing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
+        elif not _is_uuid(self.data.get(self.add_prefix(TOKEN_FIELD))):
+            # A form posted without a valid token gets a fresh one, so sending it again works.
+            data = cast(QueryDict, self.data).copy()
+            data[self.add_prefix(TOKEN_FIELD)] = str(uuid.uuid4())
+            self.data = data
+            self.token_was_missing = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.token_was_missing:
+            raise ValidationError("Something went wrong with the form. Check your answers and send it again.")
+        return data
 
 
 def _is_uuid(value: Any) -> bool:
@@ -227,7 +289,17 @@ class CaseworkerRequestForm(SafeContactForm):
         help_text="So you do not have to tell your story again. We never share what you wrote in them.",
     )
 
-    field_order = ["name", "contact_method", "phone", "email", "safe_times", "safe_times_note", "message_safe"]
+    field_order = [
+        "name",
+        "contact_method",
+        "phone",
+        "email",
+        "safe_times",
+        "safe_times_note",
+        "voicemail_safe",
+        "text_safe",
+        "email_safe",
+    ]
 
     def __init__(self, *args: Any, guides: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,20 +326,23 @@ class OutOfHoursRequestForm(SafeContactForm):
     # A field people never see (hidden by the stylesheet); form-filling bots tend to complete it.
     website = forms.CharField(label="Leave this empty", required=False, max_length=200)
 
-    field_order = ["name", "contact_method", "phone", "email", "safe_times", "safe_times_note", "message_safe"]
+    field_order = [
+        "name",
+        "contact_method",
+        "phone",
+        "email",
+        "safe_times",
+        "safe_times_note",
+        "voicemail_safe",
+        "text_safe",
+        "email_safe",
+    ]
 
     def is_from_a_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix(HONEYPOT_FIELD), "").strip())
 
 
-SILVERCLOUD_TOPICS = [
-    ("worry", "Worry and anxiety"),
-    ("low_mood", "Low mood"),
-    ("stress", "Stress"),
-    ("sleep", "Sleep"),
-    ("frightening_events", "Coping after a frightening event"),
-    ("resilience", "Building resilience"),
-]
+SILVERCLOUD_TOPICS = SilverCloudTopic.choices
 
 
 class SilverCloudConsentForm(forms.Form):
@@ -299,8 +374,9 @@ class SilverCloudConsentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault(TOKEN_FIELD, uuid.uuid4())
 
-    def topic_labels(self) -> list[str]:
-        return [label for value, label in SILVERCLOUD_TOPICS if value in self.cleaned_data["topics"]]
+    def topic_codes(self) -> list[str]:
+        """In the order the form lists them."""
+        return [value for value in SilverCloudTopic.values if value in self.cleaned_data["topics"]]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -333,6 +409,12 @@ class QueueFilterForm(forms.Form):
         label="Show",
         choices=[("open", "Open requests"), ("mine", "Claimed by me"), ("closed", "Closed requests")],
         required=False,
+        widget=forms.HiddenInput,
+    )
+    area = forms.ChoiceField(
+        label="Area",
+        choices=[("", "All areas"), ("none", "No area given"), *POLICE_FORCE_AREAS],
+        required=False,
     )
 
 
@@ -355,5 +437,54 @@ class NoteForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """Moving an open request along. Closing is a form of its own, because it needs an outcome."""
+
     prefix = "status"
-    status = _radios("Status", RequestStatus.choices, "Select a status")
+    status = _radios(
+        "Status",
+        [(value, label) for value, label in RequestStatus.choices if value != RequestStatus.CLOSED],
+        "Select a status",
+    )
+
+
+class CloseForm(forms.Form):
+    prefix = "close"
+    outcome = _radios("Outcome", ClosingOutcome.choices, "Select the outcome")
+    referred_to = forms.ModelChoiceField(
+        label="Which organisation?",
+        queryset=Organisation.objects.published(),
+        required=False,
+        empty_label="Choose an organisation",
+        help_text="Only for a referral. From the partner directory.",
+    )
+    referral_consent = forms.BooleanField(
+        label="They agreed to us passing their details to this organisation", required=False
+    )
+    text = forms.CharField(
+        label="Note (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, support_request: SupportRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.support_request = support_request
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        outcome = data.get("outcome")
+        if outcome == ClosingOutcome.REFERRED:
+            if not data.get("referred_to"):
+                self.add_error("referred_to", "Choose the organisation you referred them to")
+            if not data.get("referral_consent"):
+                self.add_error("referral_consent", "Only refer someone who agreed to it: tick the box if they did")
+        if (
+            outcome == ClosingOutcome.NOT_REACHED
+            and self.support_request is not None
+            and not services.can_close_as_not_reached(self.support_request)
+        ):
+            self.add_error(
+                "outcome",
+                f"Try at least {settings.REFERRALS_MIN_ATTEMPTS} times, at times they said are safe, "
+                "and record each attempt before closing as could not reach them",
+            )
+        return data

@@ -101,6 +101,29 @@ def _uk() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def uk_time(moment: datetime) -> datetime:
+    return timezone.localtime(moment, _uk())
+
+
+def describe_moments(moments: list[datetime]) -> str:
+    """When attempts were made, as a person would say it: "Tuesday morning and Wednesday afternoon".
+
+    Moments more than six days apart get their dates, so two Tuesdays are not confused.
+    """
+    local = sorted(uk_time(moment) for moment in moments)
+    if not local:
+        return ""
+    dated = (local[-1].date() - local[0].date()).days > 6
+    phrases: list[str] = []
+    for moment in local:
+        part = "morning" if moment.hour < 12 else "afternoon" if moment.hour < 17 else "evening"
+        day = f"{moment:%A} {moment.day} {moment:%B}" if dated else f"{moment:%A}"
+        phrase = f"{day} in the {part}" if dated else f"{day} {part}"
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 def _clock(moment: time) -> str:
     """GOV.UK style times: 8am, 5:30pm, midday."""
     if moment == time(12, 0):

@@ -4,6 +4,7 @@ the partner organisations directory, and the audit trail of staff who opened a r
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, time
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -96,6 +97,38 @@ class ImpactCheck(models.Model):
             return Outcome.MODERATE
         return Outcome.LOW
 
+    @staticmethod
+    def urgency_reasons_for(answers: dict[str, str]) -> list[str]:
+        """The answers behind an urgent outcome, as codes (labels in ``UrgencyReason``), most serious first."""
+        reasons = []
+        if answers.get("safe_now") == SafeNow.NO:
+            reasons.append(UrgencyReason.NOT_SAFE_NOW)
+        if answers.get("harm_thoughts") == HarmThoughts.YES:
+            reasons.append(UrgencyReason.HARM_THOUGHTS)
+        if answers.get("safe_now") == SafeNow.UNSURE:
+            reasons.append(UrgencyReason.UNSURE_IF_SAFE)
+        if answers.get("worried_about_harm") == Worried.YES:
+            reasons.append(UrgencyReason.WORRIED_ABOUT_HARM)
+        if answers.get("daily_life") == DailyLife.VERY_MUCH:
+            reasons.append(UrgencyReason.HARD_TO_COPE)
+        if answers.get("harm_thoughts") == HarmThoughts.RATHER_NOT_SAY:
+            reasons.append(UrgencyReason.HARM_THOUGHTS_UNSAID)
+        return [reason.value for reason in reasons]
+
+    def urgency_reasons(self) -> list[str]:
+        return self.urgency_reasons_for({name: getattr(self, name) for name in self.ANSWER_FIELDS})
+
+
+class UrgencyReason(models.TextChoices):
+    """What the person answered that made their request urgent, in words a caseworker can act on."""
+
+    NOT_SAFE_NOW = "not_safe_now", "Said they may be in danger now"
+    HARM_THOUGHTS = "harm_thoughts", "Said they have had thoughts of hurting themselves or not wanting to be alive"
+    UNSURE_IF_SAFE = "unsure_if_safe", "Not sure they are safe right now"
+    WORRIED_ABOUT_HARM = "worried_about_harm", "Worried someone will hurt them or someone close in the next few days"
+    HARD_TO_COPE = "hard_to_cope", "Finding it hard to cope with everyday life"
+    HARM_THOUGHTS_UNSAID = "harm_thoughts_unsaid", "Would rather not say whether they have thoughts of self-harm"
+
 
 # --- Requests for a person ------------------------------------------------------------------
 
@@ -110,6 +143,24 @@ class RequestStatus(models.TextChoices):
     NEW = "new", "New"
     CLAIMED = "claimed", "Claimed"
     CONTACTED = "contacted", "Contacted"
+    CLOSED = "closed", "Closed"
+
+
+class ClosingOutcome(models.TextChoices):
+    """How a request ended. Every closed request has one; the person sees it in plain words."""
+
+    SUPPORTED = "supported", "Supported"
+    REFERRED = "referred", "Referred to a partner organisation"
+    WITHDREW = "withdrew", "The person withdrew"
+    NOT_REACHED = "not_reached", "Could not reach them"
+
+
+class RequestStage(models.TextChoices):
+    """Where a request has got to, as the person sees it."""
+
+    WAITING = "waiting", "Waiting to be sent"
+    WITH_TEAM = "with_team", "With our team"
+    IN_PROGRESS = "in_progress", "Being worked on"
     CLOSED = "closed", "Closed"
 
 
@@ -135,6 +186,17 @@ class HelpTopic(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+class SilverCloudTopic(models.TextChoices):
+    """What a person would like SilverCloud's help with; SilverCloud suggests programmes from it."""
+
+    WORRY = "worry", "Worry and anxiety"
+    LOW_MOOD = "low_mood", "Low mood"
+    STRESS = "stress", "Stress"
+    SLEEP = "sleep", "Sleep"
+    FRIGHTENING_EVENTS = "frightening_events", "Coping after a frightening event"
+    RESILIENCE = "resilience", "Building resilience"
+
+
 # Lower is more urgent: the caseworker queue puts people in danger or at severe impact first.
 PRIORITY_FOR_OUTCOME = {Outcome.DANGER: 0, Outcome.SEVERE: 1}
 NORMAL_PRIORITY = 2
@@ -145,7 +207,8 @@ class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
         return self.exclude(status=RequestStatus.CLOSED)
 
     def for_queue(self) -> SupportRequestQuerySet:
-        return self.select_related("claimed_by").order_by("priority", "-created_at")
+        """Most urgent first; within the same urgency, whoever has waited longest."""
+        return self.select_related("claimed_by").order_by("priority", "created_at", "pk")
 
 
 class SupportRequest(models.Model):
@@ -161,7 +224,10 @@ class SupportRequest(models.Model):
     email = models.EmailField(blank=True)
     safe_times = models.JSONField(default=list)
     safe_times_note = models.CharField(max_length=300, blank=True)
-    message_safe = models.BooleanField("voicemail or message is safe")
+    # Per way of contact: yes, no, or not asked (which counts as no). See referrals/safe_contact.py.
+    voicemail_safe = models.BooleanField("a voicemail is safe", null=True)
+    text_safe = models.BooleanField("a text message is safe", null=True)
+    email_safe = models.BooleanField("an email is safe", null=True)
     code_word = models.CharField(max_length=50, blank=True)
     help_topics = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
@@ -169,6 +235,13 @@ class SupportRequest(models.Model):
     guides_shared = models.JSONField(default=list, blank=True)
     impact_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     priority = models.PositiveSmallIntegerField(default=NORMAL_PRIORITY)
+    urgency_reasons = models.JSONField(default=list, blank=True)
+    # The person's role (victim, witness, supporter) when they asked, if they have an account.
+    role = models.CharField(max_length=20, blank=True)
+    # A police force area (referrals/police_areas.py), so the team nearest them can pick it up.
+    area = models.CharField(max_length=40, blank=True)
+    # The request this one asks again after (its history is shown with this one).
+    follows = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by")
     # From a hidden field in the form: a second post of the same form finds this row instead of adding one.
     submission_token = models.UUIDField(unique=True)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
@@ -177,6 +250,9 @@ class SupportRequest(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closing_outcome = models.CharField(max_length=20, choices=ClosingOutcome.choices, blank=True)
+    referred_to = models.ForeignKey("Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    referral_consent = models.BooleanField("the person agreed to the referral", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +264,22 @@ class SupportRequest(models.Model):
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(contact_method__in=ContactMethod.values), name="request_method"),
             models.CheckConstraint(condition=models.Q(status__in=RequestStatus.values), name="request_status"),
+            # Never a way of contact the person called unsafe (or did not confirm as safe).
+            models.CheckConstraint(
+                # (NULL would pass a plain "= true" check, so "not null" is said too.)
+                condition=~models.Q(contact_method=ContactMethod.TEXT)
+                | (models.Q(text_safe__isnull=False) & models.Q(text_safe=True)),
+                name="request_text_is_safe",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(contact_method=ContactMethod.EMAIL)
+                | (models.Q(email_safe__isnull=False) & models.Q(email_safe=True)),
+                name="request_email_is_safe",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(contact_method=ContactMethod.PHONE) | models.Q(voicemail_safe__isnull=False),
+                name="request_voicemail_answered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,22 +315,100 @@ class SupportRequest(models.Model):
     def help_topic_labels(self) -> list[str]:
         return [HelpTopic(value).label for value in self.help_topics if value in HelpTopic.values]
 
+    def urgency_reason_labels(self) -> list[str]:
+        return [UrgencyReason(value).label for value in self.urgency_reasons if value in UrgencyReason.values]
+
+    @property
+    def role_label(self) -> str:
+        from accounts.models import Role
+
+        return Role(self.role).label if self.role in Role.values else ""
+
+    @property
+    def area_name(self) -> str:
+        from referrals.police_areas import area_name
+
+        return area_name(self.area)
+
+    def how_to_contact_safely(self) -> list[str]:
+        """The one summary staff work from: how, when, and what never to do."""
+        from referrals.safe_contact import summary_lines
+
+        times = ", ".join(label.lower() for label in self.safe_time_labels())
+        if self.safe_times_note:
+            times = f"{times} ({self.safe_times_note})" if times else self.safe_times_note
+        return summary_lines(
+            method=self.contact_method,
+            detail=self.contact_detail_display,
+            times=times,
+            voicemail_safe=self.voicemail_safe,
+            text_safe=self.text_safe,
+            email_safe=self.email_safe,
+            code_word=self.code_word,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RequestStatus.CLOSED
+
     def can_be_claimed_by(self, user: Any) -> bool:
         return self.status == RequestStatus.NEW and self.claimed_by_id is None and is_caseworker(user)
 
+    def is_safe_time(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in the times the person said are safe, within the team's hours."""
+        from referrals.hours import service_hours, uk_time
+
+        hours = service_hours()
+        if not hours.is_open_at(moment):
+            return False
+        local = uk_time(moment).time()
+        allowed = set(self.safe_times)
+        return (
+            SafeTime.ANY in allowed
+            or (SafeTime.MORNING in allowed and local < MIDDAY)
+            or (SafeTime.AFTERNOON in allowed and local >= MIDDAY)
+        )
+
+    def stage(self) -> RequestStage:
+        """Waiting to be sent (to the case-management system), with our team, being worked on, or closed.
+
+        Reads ``handoffs``: prefetch them for lists.
+        """
+        if self.status == RequestStatus.CLOSED:
+            return RequestStage.CLOSED
+        if self.status in {RequestStatus.CLAIMED, RequestStatus.CONTACTED}:
+            return RequestStage.IN_PROGRESS
+        if any(handoff.status in IN_FLIGHT for handoff in self.handoffs.all()):
+            return RequestStage.WAITING
+        return RequestStage.WITH_TEAM
+
     def person_status(self) -> str:
         """The status in words for the person who asked."""
+        stage = self.stage()
+        if stage == RequestStage.WAITING:
+            return "Waiting to be sent to our team"
+        if stage == RequestStage.WITH_TEAM:
+            return "With our team: a caseworker will get in touch"
+        if stage == RequestStage.IN_PROGRESS:
+            return "A caseworker is working on your request"
         return {
-            RequestStatus.NEW: "Received: a caseworker will get in touch",
-            RequestStatus.CLAIMED: "A caseworker is looking at your request",
-            RequestStatus.CONTACTED: "A caseworker has been in touch",
-            RequestStatus.CLOSED: "Closed",
-        }[RequestStatus(self.status)]
+            ClosingOutcome.SUPPORTED.value: "Closed: a caseworker supported you",
+            ClosingOutcome.REFERRED.value: "Closed: passed to another organisation, as you agreed",
+            ClosingOutcome.WITHDREW.value: "Closed: you withdrew this request",
+            ClosingOutcome.NOT_REACHED.value: "Closed: we could not reach you",
+        }.get(self.closing_outcome, "Closed")
+
+
+MIDDAY = time(12, 0)
 
 
 class NoteKind(models.TextChoices):
     NOTE = "note", "Note"
     CONTACT_ATTEMPT = "contact_attempt", "Contact attempt"
+    # Written by the person themselves, from their request page.
+    PERSON_CHANGED = "person_changed", "They changed how to reach them"
+    PERSON_WITHDREW = "person_withdrew", "They withdrew the request"
+    CLOSED = "closed", "Closed"
 
 
 class ContactOutcome(models.TextChoices):
@@ -264,6 +434,10 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.request.reference}"
+
+    @property
+    def is_failed_attempt(self) -> bool:
+        return self.kind == NoteKind.CONTACT_ATTEMPT and self.contact_outcome != ContactOutcome.SPOKE
 
 
 # --- Hand-offs to outside systems (the outbox) ----------------------------------------------
@@ -342,7 +516,7 @@ class Handoff(models.Model):
 
     @property
     def person_state(self) -> str:
-        """Where it has got to, as the person sees it: sent, retrying, failed, kept (with our team) or sending."""
+        """Where it has got to, as the person sees it: sent, retrying, failed, kept (with our team), sending or waiting."""
         if self.status == HandoffStatus.SENT or (self.status == HandoffStatus.KEPT and self.resolved_at):
             return "sent"
         if self.status == HandoffStatus.RETRYING or (self.status == HandoffStatus.SENDING and self.attempts > 1):
@@ -351,7 +525,8 @@ class Handoff(models.Model):
             return "failed"
         if self.status == HandoffStatus.KEPT:
             return "kept"
-        return "sending"
+        # "Sending" only once a worker has taken it; until then it waits in the outbox.
+        return "sending" if self.status == HandoffStatus.SENDING else "waiting"
 
     def person_status(self) -> str:
         return {
@@ -360,6 +535,7 @@ class Handoff(models.Model):
             "failed": "Could not be sent",
             "kept": "With our team",
             "sending": "Sending",
+            "waiting": "Waiting to be sent",
         }[self.person_state]
 
 
@@ -372,6 +548,7 @@ class AuditAction(models.TextChoices):
     NOTE_ADDED = "note_added", "Added a note"
     CONTACT_RECORDED = "contact_recorded", "Recorded a contact attempt"
     STATUS_CHANGED = "status_changed", "Changed the status"
+    CLOSED = "closed", "Closed the request"
     HANDOFF_RETRIED = "handoff_retried", "Sent a hand-off again"
     HANDOFF_RESOLVED = "handoff_resolved", "Marked a hand-off as dealt with"
 

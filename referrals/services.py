@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from referrals import delivery, emails
+from referrals import delivery, emails, payloads
 from referrals.models import (
     IN_FLIGHT,
     NORMAL_PRIORITY,
@@ -22,17 +22,23 @@ from referrals.models import (
     AuditAction,
     AuditEntry,
     CaseNote,
+    ClosingOutcome,
+    ContactMethod,
     ContactOutcome,
     Destination,
     Handoff,
     HandoffStatus,
     ImpactCheck,
     NoteKind,
+    Organisation,
     Outcome,
     RequestKind,
     RequestStatus,
     SupportRequest,
 )
+from referrals.safe_contact import SafeContact, is_safe_combination
+
+__all__ = ["SafeContact"]
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -59,29 +65,17 @@ def record_impact_check(*, user: User | None, answers: dict[str, str]) -> tuple[
     return outcome, check
 
 
+def recent_check(user: User) -> ImpactCheck | None:
+    """The person's latest impact check, if recent enough to steer the urgency of a request."""
+    return ImpactCheck.objects.filter(user=user, created_at__gte=timezone.now() - OUTCOME_STAYS_FRESH).first()
+
+
 def recent_outcome(user: User) -> str:
-    latest = (
-        ImpactCheck.objects.filter(user=user, created_at__gte=timezone.now() - OUTCOME_STAYS_FRESH)
-        .values_list("outcome", flat=True)
-        .first()
-    )
-    return latest or ""
+    check = recent_check(user)
+    return check.outcome if check else ""
 
 
 # --- Requests for a person --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SafeContact:
-    method: str
-    phone: str
-    email: str
-    safe_times: list[str]
-    safe_times_note: str
-    message_safe: bool
-    code_word: str
-    help_topics: list[str]
-    message: str
 
 
 def guides_worked_on(user: User) -> list[dict[str, Any]]:
@@ -101,8 +95,17 @@ def request_caseworker(
     share_guides: bool,
     submission_token: uuid.UUID,
     impact_outcome: str = "",
+    urgency_reasons: list[str] | None = None,
+    area: str = "",
+    follows: SupportRequest | None = None,
 ) -> SupportRequest:
-    """Ask for a caseworker to get in touch. Posting the same form twice returns the first request."""
+    """Ask for a caseworker to get in touch. Posting the same form twice returns the first request.
+
+    ``follows``: the person's own earlier request, when they ask again after it closed.
+    """
+    if follows is not None and follows.user_id != user.pk:
+        raise ValueError("A request can only follow the same person's earlier request.")
+    outcome, reasons = _urgency(user, impact_outcome, urgency_reasons)
     return _create_request(
         kind=RequestKind.CASEWORKER,
         user=user,
@@ -110,8 +113,21 @@ def request_caseworker(
         contact=contact,
         guides=guides_worked_on(user) if share_guides else [],
         submission_token=submission_token,
-        impact_outcome=impact_outcome or recent_outcome(user),
+        impact_outcome=outcome,
+        urgency_reasons=reasons,
+        area=area,
+        follows=follows,
     )
+
+
+def _urgency(user: User | None, impact_outcome: str, urgency_reasons: list[str] | None) -> tuple[str, list[str]]:
+    """The outcome and answers behind it: from the check just taken in this session, else a recent saved one."""
+    if impact_outcome:
+        return impact_outcome, list(urgency_reasons or [])
+    check = recent_check(user) if user is not None else None
+    if check is None:
+        return "", []
+    return check.outcome, check.urgency_reasons()
 
 
 @transaction.atomic
@@ -122,9 +138,12 @@ def request_out_of_hours_support(
     contact: SafeContact,
     submission_token: uuid.UUID,
     impact_outcome: str = "",
+    urgency_reasons: list[str] | None = None,
+    area: str = "",
 ) -> SupportRequest:
     """Ask, without an account, to be contacted when the team is next working."""
     signed_in = user if user is not None and user.is_authenticated else None
+    outcome, reasons = _urgency(signed_in, impact_outcome, urgency_reasons)
     return _create_request(
         kind=RequestKind.OUT_OF_HOURS,
         user=signed_in,
@@ -132,7 +151,10 @@ def request_out_of_hours_support(
         contact=contact,
         guides=[],
         submission_token=submission_token,
-        impact_outcome=impact_outcome or (recent_outcome(signed_in) if signed_in else ""),
+        impact_outcome=outcome,
+        urgency_reasons=reasons,
+        area=area,
+        follows=None,
     )
 
 
@@ -161,10 +183,14 @@ def _create_request(
     guides: list[dict[str, Any]],
     submission_token: uuid.UUID,
     impact_outcome: str,
+    urgency_reasons: list[str],
+    area: str,
+    follows: SupportRequest | None,
 ) -> SupportRequest:
     existing = SupportRequest.objects.filter(submission_token=submission_token).first()
     if existing is not None:
         return existing
+    _check_safe(contact)
     try:
         with transaction.atomic():
             support_request = SupportRequest.objects.create(
@@ -176,15 +202,21 @@ def _create_request(
                 email=contact.email,
                 safe_times=contact.safe_times,
                 safe_times_note=contact.safe_times_note,
-                message_safe=contact.message_safe,
+                voicemail_safe=contact.voicemail_safe,
+                text_safe=contact.text_safe,
+                email_safe=contact.email_safe,
                 code_word=contact.code_word,
                 help_topics=contact.help_topics,
                 message=contact.message,
                 guides_shared=guides,
                 impact_outcome=impact_outcome,
+                urgency_reasons=urgency_reasons if impact_outcome in PRIORITY_FOR_OUTCOME else [],
                 priority=PRIORITY_FOR_OUTCOME.get(Outcome(impact_outcome), NORMAL_PRIORITY)
                 if impact_outcome
                 else NORMAL_PRIORITY,
+                role=getattr(user, "role", "") or "",
+                area=area,
+                follows=follows,
                 submission_token=submission_token,
             )
     except IntegrityError:
@@ -194,38 +226,28 @@ def _create_request(
         destination=Destination.CASEWORKER,
         user=user,
         support_request=support_request,
-        payload=caseworker_payload(support_request),
+        payload=payloads.caseworker_request(support_request),
     )
-    transaction.on_commit(_tell_team_about_new_request)
+    request_id = support_request.pk
+    transaction.on_commit(lambda: _tell_team_about_new_request(request_id))
     return support_request
 
 
-def caseworker_payload(support_request: SupportRequest) -> dict[str, Any]:
-    return {
-        "type": support_request.kind,
-        "reference": support_request.reference,
-        "created_at": support_request.created_at.isoformat(),
-        "urgent": support_request.is_urgent,
-        "name": support_request.name,
-        "contact": {
-            "method": support_request.contact_method,
-            "phone": support_request.phone,
-            "email": support_request.email,
-            "safe_times": support_request.safe_time_labels(),
-            "safe_times_note": support_request.safe_times_note,
-            "voicemail_or_message_safe": support_request.message_safe,
-            "code_word": support_request.code_word,
-        },
-        "help_with": support_request.help_topic_labels(),
-        "message": support_request.message,
-        "guides": [guide["title"] for guide in support_request.guides_shared],
-    }
+def _check_safe(contact: SafeContact) -> None:
+    """The forms refuse these with a clear message; this stops any other caller (and the database would too)."""
+    if not is_safe_combination(
+        method=contact.method,
+        voicemail_safe=contact.voicemail_safe,
+        text_safe=contact.text_safe,
+        email_safe=contact.email_safe,
+    ):
+        raise ValidationError("That way of contact is not one the person said is safe.")
 
 
-def _tell_team_about_new_request() -> None:
+def _tell_team_about_new_request(request_id: int) -> None:
     from referrals import tasks
 
-    tasks.tell_team_about_new_request.enqueue()
+    tasks.tell_team_about_new_request.enqueue(request_id)
 
 
 # --- SilverCloud ------------------------------------------------------------------------------
@@ -233,7 +255,7 @@ def _tell_team_about_new_request() -> None:
 
 @transaction.atomic
 def register_with_silvercloud(*, user: User, name: str, topics: list[str], submission_token: uuid.UUID) -> Handoff:
-    """Send exactly what the consent screen listed: name or nickname, email address, chosen topics."""
+    """Send exactly what the consent screen listed: name or nickname, email address, chosen topics (codes)."""
     existing = Handoff.objects.filter(idempotency_key=submission_token, user=user).first()
     if existing is not None:
         return existing
@@ -243,7 +265,7 @@ def register_with_silvercloud(*, user: User, name: str, topics: list[str], submi
                 destination=Destination.SILVERCLOUD,
                 user=user,
                 support_request=None,
-                payload={"name": name, "email": user.email, "topics": topics},
+                payload=payloads.silvercloud_registration(name=name, email=user.email, topics=topics),
                 idempotency_key=submission_token,
             )
     except IntegrityError:
@@ -267,7 +289,10 @@ def _add_handoff(
     payload: dict[str, Any],
     idempotency_key: uuid.UUID | None = None,
 ) -> Handoff:
-    """Write the hand-off beside what it reports (same transaction); delivery starts after commit."""
+    """Write the hand-off beside what it reports (same transaction); delivery starts after commit.
+
+    The payload gets the hand-off's own reference and time, so the receiver can quote them.
+    """
     external = bool(endpoint_for(destination))
     handoff = Handoff.objects.create(
         destination=destination,
@@ -278,6 +303,11 @@ def _add_handoff(
         status=HandoffStatus.PENDING if external else HandoffStatus.KEPT,
         next_attempt_at=timezone.now() if external else None,
     )
+    handoff.payload = {
+        **payload,
+        "handoff": {"reference": handoff.reference, "made_at": handoff.created_at.isoformat()},
+    }
+    handoff.save(update_fields=["payload"])
     if external:
         transaction.on_commit(lambda: _queue_delivery(handoff.pk))
     return handoff
@@ -347,7 +377,7 @@ def _record_attempt(handoff: Handoff, result: delivery.AttemptResult) -> str:
     handoff.next_attempt_at = None
     handoff.save(update_fields=["status", "failed_at", "next_attempt_at", "last_error"])
     logger.warning("Hand-off %s could not be delivered: %s", handoff.reference, result.error)
-    emails.send_handoff_failed_notice(handoff)
+    emails.send_handoff_failed_notice(handoff, refused=not result.retryable)
     return "failed"
 
 
@@ -469,9 +499,12 @@ def add_note(*, support_request: SupportRequest, caseworker: User, text: str) ->
 
 @transaction.atomic
 def change_status(*, support_request: SupportRequest, caseworker: User, status: str) -> None:
+    """Move an open request between new, claimed and contacted. Closing needs an outcome: ``close_request``."""
+    if status == RequestStatus.CLOSED:
+        raise ValueError("Close a request with close_request(), which records its outcome.")
     locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     old = locked.get_status_display()
-    if locked.status == status:
+    if locked.status == status or locked.status == RequestStatus.CLOSED:
         return
     _set_status(locked, status, caseworker)
     _audit(
@@ -482,17 +515,192 @@ def change_status(*, support_request: SupportRequest, caseworker: User, status: 
     )
 
 
-def _set_status(support_request: SupportRequest, status: str, caseworker: User) -> None:
+def _set_status(support_request: SupportRequest, status: str, caseworker: User | None) -> None:
     now = timezone.now()
     support_request.status = status
     if status == RequestStatus.NEW:
         support_request.claimed_by = None
         support_request.claimed_at = None
-    elif support_request.claimed_by_id is None:
+    elif support_request.claimed_by_id is None and caseworker is not None:
         support_request.claimed_by = caseworker
         support_request.claimed_at = now
     support_request.closed_at = now if status == RequestStatus.CLOSED else None
     support_request.save(update_fields=["status", "claimed_by", "claimed_at", "closed_at", "updated_at"])
+
+
+def failed_attempts_at_safe_times(support_request: SupportRequest) -> list[CaseNote]:
+    """Contact attempts that did not reach the person, made at a time they said was safe (oldest first)."""
+    notes = CaseNote.objects.filter(request=support_request, kind=NoteKind.CONTACT_ATTEMPT).exclude(
+        contact_outcome=ContactOutcome.SPOKE
+    )
+    return [note for note in notes.order_by("created_at", "pk") if support_request.is_safe_time(note.created_at)]
+
+
+def can_close_as_not_reached(support_request: SupportRequest) -> bool:
+    return len(failed_attempts_at_safe_times(support_request)) >= settings.REFERRALS_MIN_ATTEMPTS
+
+
+@transaction.atomic
+def close_request(
+    *,
+    support_request: SupportRequest,
+    caseworker: User,
+    outcome: str,
+    referred_to: Organisation | None = None,
+    referral_consent: bool = False,
+    text: str = "",
+) -> None:
+    """Close with an outcome. "Referred" names the organisation and needs the person's consent;
+    "could not reach" needs REFERRALS_MIN_ATTEMPTS failed attempts at the person's safe times."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if locked.status == RequestStatus.CLOSED:
+        raise ValidationError("This request is already closed.")
+    if outcome not in ClosingOutcome.values:
+        raise ValidationError("Choose an outcome from the list.")
+    if outcome == ClosingOutcome.REFERRED and (referred_to is None or not referral_consent):
+        raise ValidationError("A referral needs the organisation and the person's consent.")
+    if outcome == ClosingOutcome.NOT_REACHED and not can_close_as_not_reached(locked):
+        raise ValidationError(
+            f"Try at least {settings.REFERRALS_MIN_ATTEMPTS} times, at times they said are safe, "
+            "before closing as could not reach."
+        )
+    locked.closing_outcome = outcome
+    locked.referred_to = referred_to if outcome == ClosingOutcome.REFERRED else None
+    locked.referral_consent = outcome == ClosingOutcome.REFERRED and referral_consent
+    locked.save(update_fields=["closing_outcome", "referred_to", "referral_consent", "updated_at"])
+    _set_status(locked, RequestStatus.CLOSED, caseworker)
+    label = ClosingOutcome(outcome).label
+    if locked.referred_to is not None:
+        label = f"{label}: {locked.referred_to.name}"
+    CaseNote.objects.create(request=locked, author=caseworker, kind=NoteKind.CLOSED, text=text, contact_outcome="")
+    _audit(staff=caseworker, support_request=locked, action=AuditAction.CLOSED, detail=label[:200])
+    _send_update(locked, event="closed")
+    _tell_person_about_update(locked)
+
+
+def _tell_person_about_update(support_request: SupportRequest) -> None:
+    """A neutral email to the account's address, only if they told us email is safe."""
+    user = support_request.user
+    if user is None or support_request.email_safe is not True or not user.email:
+        return
+    address = user.email
+    transaction.on_commit(lambda: emails.send_update_notice(address))
+
+
+def _send_update(support_request: SupportRequest, *, event: str, changes: list[str] | None = None) -> None:
+    """Tell the case-management system what changed, through the outbox like the request itself."""
+    if not endpoint_for(Destination.CASEWORKER):
+        return
+    _add_handoff(
+        destination=Destination.CASEWORKER,
+        user=support_request.user,
+        support_request=support_request,
+        payload=payloads.caseworker_update(support_request, event=event, changes=changes or []),
+    )
+
+
+# --- The person's own changes -------------------------------------------------------------------
+
+
+CONTACT_FIELDS = [
+    "contact_method",
+    "phone",
+    "email",
+    "safe_times",
+    "safe_times_note",
+    "voicemail_safe",
+    "text_safe",
+    "email_safe",
+    "code_word",
+]
+_FIELD_NAMES = {
+    "contact_method": "how to contact them",
+    "phone": "phone number",
+    "email": "email address",
+    "safe_times": "safe times",
+    "safe_times_note": "note about safe times",
+    "voicemail_safe": "whether a voicemail is safe",
+    "text_safe": "whether a text is safe",
+    "email_safe": "whether an email is safe",
+    "code_word": "code word",
+}
+
+
+@transaction.atomic
+def change_contact_details(*, support_request: SupportRequest, user: User, contact: SafeContact) -> list[str]:
+    """The person changes how and when to reach them on an open request; the timeline says what changed."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk, user=user)
+    if locked.status == RequestStatus.CLOSED:
+        raise ValidationError("This request is closed. Ask again instead.")
+    _check_safe(contact)
+    wanted = {
+        "contact_method": contact.method,
+        "phone": contact.phone,
+        "email": contact.email,
+        "safe_times": contact.safe_times,
+        "safe_times_note": contact.safe_times_note,
+        "voicemail_safe": contact.voicemail_safe,
+        "text_safe": contact.text_safe,
+        "email_safe": contact.email_safe,
+        "code_word": contact.code_word,
+    }
+    changed = [name for name, value in wanted.items() if getattr(locked, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(locked, name, wanted[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    described = [_FIELD_NAMES[name] for name in changed]
+    CaseNote.objects.create(
+        request=locked,
+        author=user,
+        kind=NoteKind.PERSON_CHANGED,
+        text="They changed " + _join(described) + ". The summary above shows the new details.",
+    )
+    _send_update(locked, event="changed", changes=changed)
+    return changed
+
+
+@transaction.atomic
+def withdraw_request(*, support_request: SupportRequest, user: User) -> bool:
+    """The person no longer wants contact: closed at once, as withdrawn, and the caseworker sees why."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk, user=user)
+    if locked.status == RequestStatus.CLOSED:
+        return False
+    locked.closing_outcome = ClosingOutcome.WITHDREW
+    locked.save(update_fields=["closing_outcome", "updated_at"])
+    _set_status(locked, RequestStatus.CLOSED, None)
+    CaseNote.objects.create(request=locked, author=user, kind=NoteKind.PERSON_WITHDREW, text="")
+    _send_update(locked, event="withdrawn")
+    return True
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def contact_from(support_request: SupportRequest) -> dict[str, Any]:
+    """A request's contact details as initial form data, for changing them or asking again."""
+    return {
+        "name": support_request.name,
+        "contact_method": support_request.contact_method,
+        "phone": support_request.contact_detail_display
+        if support_request.contact_method != ContactMethod.EMAIL
+        else "",
+        "email": support_request.email,
+        "safe_times": support_request.safe_times,
+        "safe_times_note": support_request.safe_times_note,
+        "voicemail_safe": _yes_no(support_request.voicemail_safe),
+        "text_safe": _yes_no(support_request.text_safe),
+        "email_safe": _yes_no(support_request.email_safe),
+        "code_word": support_request.code_word,
+        "area": support_request.area,
+        "help_topics": support_request.help_topics,
+    }
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
 
 
 # --- Download my data and delete my account ---------------------------------------------------
@@ -521,7 +729,11 @@ def export_for(user: User) -> dict[str, Any]:
                 "email": item.email,
                 "safe_times": item.safe_times,
                 "safe_times_note": item.safe_times_note,
-                "voicemail_or_message_safe": item.message_safe,
+                "voicemail_safe": item.voicemail_safe,
+                "text_safe": item.text_safe,
+                "email_safe": item.email_safe,
+                "area": item.area,
+                "closing_outcome": item.closing_outcome,
                 "code_word": item.code_word,
                 "help_topics": item.help_topics,
                 "message": item.message,

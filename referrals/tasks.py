@@ -6,6 +6,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from referrals import emails, services
+from referrals.models import SupportRequest
 
 
 @task()
@@ -14,5 +15,6 @@ def deliver_handoff(handoff_id: int) -> str:
 
 
 @task()
-def tell_team_about_new_request() -> None:
-    emails.send_new_request_notice()
+def tell_team_about_new_request(request_id: int | None = None) -> None:
+    support_request = SupportRequest.objects.filter(pk=request_id).first() if request_id else None
+    emails.send_new_request_notice(support_request)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Prefetch, When
@@ -19,9 +20,10 @@ from accounts.models import Role
 from guides.models import Audience, Guide
 from mysupportspace.client_address import client_address
 from referrals import forms, limits, services
-from referrals.hours import service_hours
+from referrals.hours import describe_moments, service_hours
 from referrals.models import (
     Area,
+    AuditAction,
     AuditEntry,
     CaseNote,
     Destination,
@@ -30,12 +32,15 @@ from referrals.models import (
     ImpactCheck,
     Organisation,
     Outcome,
+    RequestStage,
     RequestStatus,
     SupportRequest,
+    UrgencyReason,
     is_caseworker,
 )
 
 OUTCOME_SESSION = "referrals_impact_outcome"
+REASONS_SESSION = "referrals_impact_reasons"
 SENT_REQUEST_SESSION = "referrals_sent_request"
 # Posts of the public request form from one address: enough for someone correcting mistakes.
 PUBLIC_FORM_LIMITS = [(10, 10 * 60), (30, 24 * 60 * 60)]
@@ -59,6 +64,7 @@ def impact_check(request: HttpRequest) -> HttpResponse:
             user=user if user.is_authenticated else None, answers=form.cleaned_data
         )
         request.session[OUTCOME_SESSION] = outcome.value
+        request.session[REASONS_SESSION] = ImpactCheck.urgency_reasons_for(form.cleaned_data)
         if check is not None:
             return redirect(check)
         return redirect("referrals:check-result")
@@ -109,25 +115,52 @@ def my_support(request: HttpRequest) -> HttpResponse:
         "referrals/my_support.html",
         {
             "checks": ImpactCheck.objects.filter(user=user)[:50],
-            "support_requests": SupportRequest.objects.filter(user=user)[:50],
+            "support_requests": SupportRequest.objects.filter(user=user).prefetch_related("handoffs")[:50],
             "silvercloud_handoffs": Handoff.objects.filter(user=user, destination=Destination.SILVERCLOUD)[:20],
         },
     )
 
 
+def _own_request(request: HttpRequest, pk: int) -> SupportRequest:
+    """The signed-in person's own request; anyone else's is "page not found"."""
+    return get_object_or_404(
+        SupportRequest.objects.select_related("referred_to").prefetch_related("handoffs"), pk=pk, user=request.user
+    )
+
+
 def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    support_request = get_object_or_404(SupportRequest, pk=pk, user=request.user)
+    support_request = _own_request(request, pk)
+    attempts = services.failed_attempts_at_safe_times(support_request)
     return render(
         request,
         "referrals/request_detail.html",
-        {"support_request": support_request, "window": service_hours().next_contact(support_request.created_at)},
+        {
+            "support_request": support_request,
+            "window": service_hours().next_contact(support_request.created_at),
+            "tried": describe_moments([note.created_at for note in attempts]),
+            "later_request": support_request.followed_by.order_by("-created_at").first(),
+            "stages": RequestStage.choices,
+        },
     )
 
 
 def caseworker_request(request: HttpRequest) -> HttpResponse:
+    return _caseworker_request_page(request, follows=None)
+
+
+def support_request_ask_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask again after a request closed: the same form, filled in with what they told us last time."""
+    earlier = _own_request(request, pk)
+    if earlier.is_open:
+        return redirect(earlier)
+    return _caseworker_request_page(request, follows=earlier)
+
+
+def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | None) -> HttpResponse:
     user: Any = request.user
     guides = services.guides_worked_on(user)
-    form = forms.CaseworkerRequestForm(request.POST or None, guides=guides)
+    initial = services.contact_from(follows) if follows is not None else {}
+    form = forms.CaseworkerRequestForm(request.POST or None, guides=guides, initial=initial)
     if request.method == "POST":
         if not limits.hit(
             scope="caseworker-request",
@@ -137,17 +170,53 @@ def caseworker_request(request: HttpRequest) -> HttpResponse:
         ):
             return render(request, "429.html", status=429)
         if form.is_valid():
+            outcome, reasons = _session_urgency(request)
             support_request = services.request_caseworker(
                 user=user,
                 contact=form.safe_contact(),
                 name=form.cleaned_data["name"],
                 share_guides=form.cleaned_data.get("share_guides", False),
                 submission_token=form.cleaned_data["submission_token"],
-                impact_outcome=_session_outcome(request),
+                impact_outcome=outcome,
+                urgency_reasons=reasons,
+                area=form.cleaned_data["area"],
+                follows=follows,
             )
             messages.success(request, "Your request has been sent.")
             return redirect(support_request)
-    return render(request, "referrals/caseworker_request.html", {"form": form, "hours": service_hours().describe()})
+    return render(
+        request,
+        "referrals/caseworker_request.html",
+        {"form": form, "hours": service_hours().describe(), "follows": follows},
+    )
+
+
+def support_request_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person changes how and when to reach them, while the request is open."""
+    support_request = _own_request(request, pk)
+    if not support_request.is_open:
+        return redirect(support_request)
+    form = forms.SafeContactDetailsForm(request.POST or None, initial=services.contact_from(support_request))
+    if request.method == "POST" and form.is_valid():
+        user: Any = request.user
+        changed = services.change_contact_details(
+            support_request=support_request, user=user, contact=form.safe_contact()
+        )
+        messages.success(request, "Your changes have been saved." if changed else "Nothing was changed.")
+        return redirect(support_request)
+    return render(request, "referrals/request_change.html", {"form": form, "support_request": support_request})
+
+
+def support_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = _own_request(request, pk)
+    if not support_request.is_open:
+        return redirect(support_request)
+    if request.method == "POST":
+        user: Any = request.user
+        services.withdraw_request(support_request=support_request, user=user)
+        messages.success(request, "Your request has been withdrawn. Nobody will contact you about it.")
+        return redirect(support_request)
+    return render(request, "referrals/request_withdraw.html", {"support_request": support_request})
 
 
 @public
@@ -164,12 +233,15 @@ def out_of_hours_request(request: HttpRequest) -> HttpResponse:
             return redirect("referrals:out-of-hours-sent")
         if form.is_valid():
             user: Any = request.user
+            outcome, reasons = _session_urgency(request)
             support_request = services.request_out_of_hours_support(
                 user=user if user.is_authenticated else None,
                 name=form.cleaned_data["name"],
                 contact=form.safe_contact(),
                 submission_token=form.cleaned_data["submission_token"],
-                impact_outcome=_session_outcome(request),
+                impact_outcome=outcome,
+                urgency_reasons=reasons,
+                area=form.cleaned_data["area"],
             )
             request.session[SENT_REQUEST_SESSION] = support_request.pk
             return redirect("referrals:out-of-hours-sent")
@@ -193,9 +265,13 @@ def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_outcome(request: HttpRequest) -> str:
+def _session_urgency(request: HttpRequest) -> tuple[str, list[str]]:
+    """The outcome of the check taken in this session, and the answers behind it."""
     outcome = request.session.get(OUTCOME_SESSION, "")
-    return outcome if outcome in Outcome.values else ""
+    if outcome not in Outcome.values:
+        return "", []
+    reasons = request.session.get(REASONS_SESSION) or []
+    return outcome, [reason for reason in reasons if reason in UrgencyReason.values]
 
 
 # --- SilverCloud ------------------------------------------------------------------------------
@@ -213,10 +289,11 @@ def silvercloud_consent(request: HttpRequest) -> HttpResponse:
         services.register_with_silvercloud(
             user=user,
             name=form.cleaned_data["name"],
-            topics=form.topic_labels(),
+            topics=form.topic_codes(),
             submission_token=form.cleaned_data["submission_token"],
         )
-        messages.success(request, "Your details are on their way to SilverCloud.")
+        # The status on the next page says how far they have got: no promise here that it could contradict.
+        messages.success(request, "Thank you. You can see below whether your details have reached SilverCloud.")
         return redirect("referrals:my-support")
     return render(request, "referrals/silvercloud_consent.html", {"form": form, "email": user.email})
 
@@ -275,7 +352,9 @@ def caseworkers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     filter_form = forms.QueueFilterForm(request.GET or None)
-    show = filter_form.cleaned_data["show"] if filter_form.is_valid() and filter_form.cleaned_data["show"] else "open"
+    cleaned = filter_form.cleaned_data if filter_form.is_valid() else {}
+    show = cleaned.get("show") or "open"
+    area = cleaned.get("area") or ""
     requests_ = SupportRequest.objects.for_queue()
     if show == "closed":
         requests_ = requests_.filter(status=RequestStatus.CLOSED).order_by("-closed_at", "-pk")
@@ -283,6 +362,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         requests_ = requests_.open().filter(claimed_by=user)
     else:
         requests_ = requests_.open()
+    if area:
+        requests_ = requests_.filter(area="" if area == "none" else area)
     page = Paginator(requests_, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -290,7 +371,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "show": show,
-            "filter_form": filter_form,
+            "area": area,
+            "filter_form": filter_form if filter_form.is_bound else forms.QueueFilterForm(initial={"show": show}),
             "attention": Handoff.objects.needing_attention().select_related("support_request")[:50],
         },
     )
@@ -309,21 +391,29 @@ def _queue_request_page(
 ) -> HttpResponse:
     """The request page; after a failed post, with that form showing its errors."""
     user: Any = request.user
+    notes = Prefetch("notes", queryset=CaseNote.objects.select_related("author"))
     support_request = (
-        SupportRequest.objects.select_related("claimed_by")
+        SupportRequest.objects.select_related("claimed_by", "referred_to", "follows", "follows__referred_to")
         .prefetch_related(
-            Prefetch("notes", queryset=CaseNote.objects.select_related("author")),
+            notes,
             Prefetch("handoffs", queryset=Handoff.objects.order_by("-created_at")),
+            Prefetch("follows__notes", queryset=CaseNote.objects.select_related("author")),
         )
         .get(pk=support_request.pk)
     )
+    audit = list(AuditEntry.objects.filter(support_request=support_request).select_related("staff")[:200])
+    views = [entry for entry in audit if entry.action == AuditAction.VIEWED]
     context = {
         "support_request": support_request,
         "can_claim": support_request.can_be_claimed_by(user),
         "contact_form": forms.ContactAttemptForm(),
         "note_form": forms.NoteForm(),
         "status_form": forms.StatusForm(initial={"status": support_request.status}),
-        "audit_entries": AuditEntry.objects.filter(support_request=support_request).select_related("staff")[:20],
+        "close_form": forms.CloseForm(support_request=support_request),
+        "attempts_at_safe_times": len(services.failed_attempts_at_safe_times(support_request)),
+        "min_attempts": settings.REFERRALS_MIN_ATTEMPTS,
+        "changes": [entry for entry in audit if entry.action != AuditAction.VIEWED],
+        "views": views,
         "window": service_hours().next_contact(support_request.created_at),
     }
     if invalid_form is not None:
@@ -384,9 +474,30 @@ def queue_status(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     services.change_status(support_request=support_request, caseworker=user, status=form.cleaned_data["status"])
     messages.success(request, "The status has been changed.")
-    if form.cleaned_data["status"] == RequestStatus.CLOSED:
-        return redirect("referrals:caseworkers:queue")
     return redirect("referrals:caseworkers:request", pk=pk)
+
+
+@caseworkers_only
+@require_POST
+def queue_close(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = get_object_or_404(SupportRequest, pk=pk)
+    form = forms.CloseForm(request.POST, support_request=support_request)
+    if not support_request.is_open:
+        messages.info(request, f"{support_request.reference} is already closed.")
+        return redirect("referrals:caseworkers:request", pk=pk)
+    if not form.is_valid():
+        return _queue_request_page(request, support_request, invalid_form=("close_form", form))
+    user: Any = request.user
+    services.close_request(
+        support_request=support_request,
+        caseworker=user,
+        outcome=form.cleaned_data["outcome"],
+        referred_to=form.cleaned_data["referred_to"],
+        referral_consent=form.cleaned_data["referral_consent"],
+        text=form.cleaned_data["text"],
+    )
+    messages.success(request, f"{support_request.reference} is closed.")
+    return redirect("referrals:caseworkers:queue")
 
 
 @caseworkers_only

@@ -15,7 +15,7 @@ def support_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
     return {
         "latest_check": ImpactCheck.objects.filter(user=user).only("created_at").first(),
-        "open_requests": list(SupportRequest.objects.filter(user=user).open()[:3]),
+        "open_requests": list(SupportRequest.objects.filter(user=user).open().prefetch_related("handoffs")[:3]),
         "silvercloud": Handoff.objects.filter(user=user, destination=Destination.SILVERCLOUD).first(),
         "is_caseworker": is_caseworker(user),
     }

@@ -37,7 +37,9 @@ def test_password_then_code_signs_in_and_cycles_the_session(client: Client, alic
     response = submit_code(client, current_code(alice))
 
     assert response.status_code == 302
-    assert response["Location"] == "/account/"
+    # Through the landing page, which sends staff where they work and everyone else home.
+    assert response["Location"] == "/start/"
+    assert client.get("/start/")["Location"] == "/account/"
     assert is_verified(client)
     assert client.session.session_key != key_before
     assert client.get("/account/").status_code == 200

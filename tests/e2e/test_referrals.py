@@ -38,7 +38,9 @@ def _alice_asks_for_a_caseworker() -> Any:
         email="",
         safe_times=["morning"],
         safe_times_note="",
-        message_safe=False,
+        voicemail_safe=False,
+        text_safe=None,
+        email_safe=None,
         code_word="bluebell",
         help_topics=["court"],
         message="",
@@ -98,7 +100,7 @@ def test_a_person_at_severe_impact_reaches_a_caseworker_who_claims_the_request(
     page.get_by_role("button", name="Send my request").click()
 
     expect(page.locator("h1")).to_have_text("Your request")
-    expect(page.locator(".govuk-inset-text")).to_contain_text("Received: a caseworker will get in touch")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("With our team: a caseworker will get in touch")
     assert_accessible(axe, page)
     support_request = SupportRequest.objects.get()
     assert support_request.impact_outcome == "severe"
@@ -122,7 +124,7 @@ def test_a_person_at_severe_impact_reaches_a_caseworker_who_claims_the_request(
     support_request.refresh_from_db()
     assert support_request.status == RequestStatus.CLAIMED
     page.reload()
-    expect(page.locator(".govuk-inset-text")).to_contain_text("A caseworker is looking at your request")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("A caseworker is working on your request")
 
 
 def test_the_out_of_hours_form_works_without_javascript_and_hides_the_bot_trap(
@@ -135,7 +137,7 @@ def test_the_out_of_hours_form_works_without_javascript_and_hides_the_bot_trap(
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Email address").fill("sam@example.org")
     page.get_by_label("Any time we are open").check()
-    page.get_by_role("group", name="Is it safe for us to leave a voicemail").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Is it safe for us to email you").get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Send my details").click()
     expect(page.locator("h1")).to_have_text("Your details have been sent")
     expect(page.locator("main")).to_contain_text("If it is urgent")
@@ -166,9 +168,17 @@ def test_the_out_of_hours_errors_and_confirmation_have_no_accessibility_violatio
     page.get_by_label("Text message").check()
     page.get_by_label("Phone number").fill("01632 960001")
     page.get_by_label("Afternoons").check()
-    page.get_by_role("group", name="Is it safe for us to leave a voicemail").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_role("button", name="Send my details").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a UK mobile number for texts")
+    # A text they have just called unsafe is refused, with what to do instead.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("You told us a text message is not safe")
+    assert_accessible(axe, page)
+    page.get_by_role("group", name="Is it safe for us to send you a text message").get_by_label(
+        "Yes", exact=True
+    ).check()
     page.get_by_label("Phone number").fill("07700 900982")
     page.get_by_role("button", name="Send my details").click()
     expect(page.locator("h1")).to_have_text("Your details have been sent")

@@ -65,9 +65,32 @@ def test_quick_exit_works_as_a_post_without_a_csrf_token() -> None:
     assert response.status_code == 302
 
 
-def test_staff_see_the_requests_queue_in_the_navigation(alice_client: Client) -> None:
+def test_staff_see_only_the_menu_items_that_lead_somewhere(alice_client: Client) -> None:
+    from django.contrib.auth.models import Group
+
     from tests.factories import make_user, signed_in_client
 
-    assert ">Requests<" not in alice_client.get("/").content.decode()
-    staff = signed_in_client(make_user("worker@example.org", is_staff=True))
-    assert ">Requests<" in staff.get("/").content.decode()
+    home = alice_client.get("/").content.decode()
+    assert ">Requests<" not in home and ">Admin<" not in home
+    caseworker = make_user("worker@example.org", is_staff=True)
+    caseworker.groups.add(Group.objects.get_or_create(name="Caseworkers")[0])
+    html = signed_in_client(caseworker).get("/").content.decode()
+    assert ">Requests<" in html and ">Admin<" not in html
+    # An editor (staff, not a caseworker) would get "page not found" from the queue: no item for it.
+    editor = signed_in_client(make_user("editor@example.org", is_staff=True))
+    html = editor.get("/").content.decode()
+    assert ">Requests<" not in html and ">Admin<" in html
+    assert editor.get("/staff/requests/").status_code == 404
+
+
+def test_staff_land_where_they_work(alice_client: Client) -> None:
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_user, signed_in_client
+
+    caseworker = make_user("worker@example.org", is_staff=True)
+    caseworker.groups.add(Group.objects.get_or_create(name="Caseworkers")[0])
+    assert signed_in_client(caseworker).get("/start/")["Location"] == "/staff/requests/"
+    editor = signed_in_client(make_user("editor@example.org", is_staff=True))
+    assert editor.get("/start/")["Location"] == "/admin/"
+    assert alice_client.get("/start/")["Location"] == "/account/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from referrals.models import CASEWORKERS_GROUP
 from tests.factories import make_user, signed_in_client
+from tests.referrals.schemas import assert_matches_schema
 
 SIGNING_SECRET = "s" * 40
 
@@ -40,7 +42,7 @@ def request_form(**overrides: Any) -> dict[str, Any]:
         "email": "",
         "safe_times": ["morning"],
         "safe_times_note": "Not on Tuesdays",
-        "message_safe": "no",
+        "voicemail_safe": "no",
         "code_word": "bluebell",
         "help_topics": ["compensation", "court"],
         "message": "",
@@ -51,14 +53,19 @@ def request_form(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def receiving_end(httpserver: HTTPServer, settings: Any) -> HTTPServer:
-    """A real local HTTP server standing in for the case-management system and SilverCloud."""
+def receiving_end(httpserver: HTTPServer, settings: Any) -> Iterator[HTTPServer]:
+    """A real local HTTP server standing in for the case-management system and SilverCloud.
+
+    Every payload it receives is checked against its published schema (schemas/*.json).
+    """
     settings.REFERRALS_CASEWORKER_ENDPOINT = httpserver.url_for("/caseworker")
     settings.REFERRALS_SILVERCLOUD_ENDPOINT = httpserver.url_for("/silvercloud")
     settings.REFERRALS_SIGNING_SECRET = SIGNING_SECRET
     settings.REFERRALS_DELIVERY_TIMEOUT_SECONDS = 2
     settings.REFERRALS_TEAM_EMAILS = ["team@example.org"]
-    return httpserver
+    yield httpserver
+    for request, _ in httpserver.log:
+        assert_matches_schema(json.loads(request.get_data()))
 
 
 @pytest.fixture

@@ -56,14 +56,25 @@ def test_a_request_is_delivered_once_signed_with_an_idempotency_key(
     body = json.loads(request.get_data())
     assert body["name"] == "Sam"
     assert body["contact"] == {
-        "method": "phone",
+        "method": {"code": "phone", "label": "Phone call"},
         "phone": "07700900982",
         "email": "",
-        "safe_times": ["Mornings"],
+        "safe_times": [{"code": "morning", "label": "Mornings"}],
         "safe_times_note": "Not on Tuesdays",
-        "voicemail_or_message_safe": False,
+        "voicemail_safe": False,
+        "text_safe": None,
+        "email_safe": None,
+        "how_to_contact_safely": [
+            "Call 07700 900982, mornings (Not on Tuesdays).",
+            "If they do not answer, do not leave a voicemail.",
+            "Do not send them a text.",
+            "Do not email them.",
+            "Say the code word “bluebell” when you make contact.",
+        ],
         "code_word": "bluebell",
     }
+    assert body["reference"] == handoff.support_request.reference
+    assert body["handoff"] == {"reference": handoff.reference, "made_at": handoff.created_at.isoformat()}
     # A second worker run finds nothing more to send.
     run_worker()
     assert len(_caseworker_posts(receiving_end)) == 1
@@ -144,6 +155,8 @@ def test_a_400_is_not_retried_and_staff_are_told_in_neutral_words(
     assert len(alerts) == 1
     assert alerts[0].to == ["team@example.org"]
     assert handoff.reference in alerts[0].body
+    assert "refused by the receiving system" in alerts[0].body
+    assert "after several tries" not in alerts[0].body
     assert "sam" not in alerts[0].body.lower()
 
 
@@ -169,7 +182,9 @@ def test_retries_grow_then_stop_at_the_limit_and_staff_are_told(
     assert handoff.status == HandoffStatus.FAILED
     assert handoff.attempts == 4
     assert len(_caseworker_posts(receiving_end)) == 4
-    assert [m.subject for m in mail.outbox].count("An item needs attention") == 1
+    [alert] = [m for m in mail.outbox if m.subject == "An item needs attention"]
+    assert "could not be passed on automatically, after 4 tries" in alert.body
+    assert "refused" not in alert.body
 
 
 def test_a_network_error_is_retried(alice_client: Client, settings: Any, run_worker: Any) -> None:
@@ -256,3 +271,18 @@ def test_the_team_is_told_of_a_new_request_in_neutral_words(
     text = (message.subject + message.body + str(message.alternatives)).lower()
     for revealing in ["sam", "followed", "crime", "abuse", "victim", "caseworker", "07700", "support"]:
         assert revealing not in text
+
+
+def test_a_new_request_naming_an_area_goes_to_that_areas_team(
+    alice_client: Client, run_worker: Any, settings: Any
+) -> None:
+    settings.REFERRALS_TEAM_EMAILS = ["team@example.org"]
+    settings.REFERRALS_AREA_TEAM_EMAILS = {"kent": ["kent@example.org", "kent-lead@example.org"]}
+    alice_client.post("/get-support/caseworker/", request_form(area="kent"))
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["kent@example.org"], ["kent-lead@example.org"]]
+    mail.outbox.clear()
+    alice_client.post("/get-support/caseworker/", request_form(area="sussex"))
+    alice_client.post("/get-support/caseworker/", request_form())
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["team@example.org"], ["team@example.org"]]

@@ -30,6 +30,7 @@ STAFF_PAGES = [
     ("get", "/staff/requests/"),
     ("get", "/staff/requests/{pk}/"),
     ("post", "/staff/requests/{pk}/claim/"),
+    ("post", "/staff/requests/{pk}/close/"),
     ("post", "/staff/requests/{pk}/contact/"),
     ("post", "/staff/requests/{pk}/note/"),
     ("post", "/staff/requests/{pk}/status/"),
@@ -69,7 +70,7 @@ def test_staff_without_two_factor_cannot_open_the_queue(caseworker: Any) -> None
     assert response["Location"].startswith("/account/sign-in/")
 
 
-def test_the_queue_puts_people_in_danger_or_at_severe_impact_first(
+def test_the_queue_puts_the_most_urgent_first_then_the_longest_waiting(
     caseworker_client: Client, alice_client: Client, charlie_client: Client
 ) -> None:
     alice_client.post("/get-support/caseworker/", request_form())  # oldest, no check
@@ -82,7 +83,7 @@ def test_the_queue_puts_people_in_danger_or_at_severe_impact_first(
         SupportRequest.objects.order_by("created_at")[0],
     )
     html = caseworker_client.get("/staff/requests/").content.decode()
-    positions = [html.index(f'href="/staff/requests/{item.pk}/"') for item in (urgent, newest, oldest)]
+    positions = [html.index(f'href="/staff/requests/{item.pk}/"') for item in (urgent, oldest, newest)]
     assert positions == sorted(positions)
     assert "Severe impact" in html
 
@@ -91,11 +92,13 @@ def test_a_caseworker_sees_the_safe_contact_instructions_and_the_view_is_audited
     caseworker_client: Client, caseworker: Any, alices_request: SupportRequest
 ) -> None:
     html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
-    assert "Contact them safely" in html
-    assert "Phone call</strong>: 07700 900982" in html
-    assert "Not safe: do not leave a voicemail or send a message" in html
+    assert "How to contact them safely" in html
+    assert "<li>Call 07700 900982, mornings (Not on Tuesdays).</li>" in html
+    assert "<li>If they do not answer, do not leave a voicemail.</li>" in html
+    assert "<li>Do not send them a text.</li>" in html
+    assert "<li>Do not email them.</li>" in html
     assert "bluebell" in html
-    assert html.index("Contact them safely") < html.index("Change the status")
+    assert html.index("How to contact them safely") < html.index("Change the status")
     entry = AuditEntry.objects.get()
     assert (entry.staff, entry.support_request, entry.action) == (caseworker, alices_request, "viewed")
 
@@ -122,7 +125,7 @@ def test_the_person_sees_the_status_change(
 ) -> None:
     caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
     assert (
-        "A caseworker is looking at your request"
+        "A caseworker is working on your request"
         in alice_client.get(f"/get-support/requests/{alices_request.pk}/").content.decode()
     )
 
@@ -156,15 +159,18 @@ def test_notes_and_status_changes_are_recorded_and_audited(
     caseworker_client: Client, alices_request: SupportRequest
 ) -> None:
     caseworker_client.post(f"/staff/requests/{alices_request.pk}/note/", {"note-text": "Prefers mornings"})
-    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "closed"})
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/status/", {"status-status": "claimed"})
+    response = caseworker_client.post(f"/staff/requests/{alices_request.pk}/close/", {"close-outcome": "supported"})
     assert response["Location"] == "/staff/requests/"
     alices_request.refresh_from_db()
     assert alices_request.status == RequestStatus.CLOSED
+    assert alices_request.closing_outcome == "supported"
     assert alices_request.closed_at is not None
-    assert CaseNote.objects.get().text == "Prefers mornings"
+    assert CaseNote.objects.get(kind="note").text == "Prefers mornings"
     assert list(AuditEntry.objects.order_by("pk").values_list("action", "detail")) == [
         ("note_added", ""),
-        ("status_changed", "New to Closed"),
+        ("status_changed", "New to Claimed"),
+        ("closed", "Supported"),
     ]
     assert (
         f'href="/staff/requests/{alices_request.pk}/"' not in caseworker_client.get("/staff/requests/").content.decode()
@@ -287,3 +293,68 @@ def test_the_staff_pages_never_read_a_diary(caseworker_client: Client, alices_re
         for path in ["/staff/requests/", f"/staff/requests/{alices_request.pk}/"]:
             assert caseworker_client.get(path).status_code == 200
     assert not [query for query in queries.captured_queries if "diary" in query["sql"]]
+
+
+def test_urgency_shows_the_answers_behind_it_and_the_role_is_visible(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    danger = dict(CHECK_SEVERE, safe_now="no")
+    alice_client.post("/get-support/check/", danger)
+    alice_client.post("/get-support/caseworker/", request_form())
+    charlie_client.post(
+        "/get-support/check/",
+        {
+            "safe_now": "yes",
+            "worried_about_harm": "no",
+            "daily_life": "very_much",
+            "harm_thoughts": "no",
+            "someone_to_talk_to": "yes",
+        },
+    )
+    charlie_client.post("/get-support/caseworker/", request_form())
+    in_danger, struggling = SupportRequest.objects.order_by("pk")
+    assert in_danger.urgency_reason_labels()[0] == "Said they may be in danger now"
+    assert struggling.urgency_reason_labels() == ["Finding it hard to cope with everyday life"]
+    html = caseworker_client.get("/staff/requests/").content.decode()
+    assert "Said they may be in danger now" in html
+    assert "Finding it hard to cope with everyday life" in html
+    assert "I have experienced crime" in html
+    detail = caseworker_client.get(f"/staff/requests/{struggling.pk}/").content.decode()
+    assert "Why this is urgent: Finding it hard to cope with everyday life." in detail
+    assert "Said they may be in danger now" not in detail
+
+
+def test_the_queue_filters_by_police_force_area(
+    caseworker_client: Client, alice_client: Client, charlie_client: Client
+) -> None:
+    alice_client.post("/get-support/caseworker/", request_form(area="kent"))
+    charlie_client.post("/get-support/caseworker/", request_form())
+    in_kent, nowhere = SupportRequest.objects.order_by("pk")
+    assert in_kent.area_name == "Kent"
+    html = caseworker_client.get("/staff/requests/?area=kent").content.decode()
+    assert f'href="/staff/requests/{in_kent.pk}/"' in html
+    assert f'href="/staff/requests/{nowhere.pk}/"' not in html
+    html = caseworker_client.get("/staff/requests/?area=none").content.decode()
+    assert f'href="/staff/requests/{in_kent.pk}/"' not in html
+    assert f'href="/staff/requests/{nowhere.pk}/"' in html
+    assert caseworker_client.get("/staff/requests/?area=atlantis").status_code == 200
+
+
+def test_an_unknown_area_is_refused_on_the_form(alice_client: Client) -> None:
+    html = alice_client.post("/get-support/caseworker/", request_form(area="atlantis")).content.decode()
+    assert "Select a place from the list" in html
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_request_page_shows_changes_first_and_folds_the_views_away(
+    caseworker_client: Client, alices_request: SupportRequest
+) -> None:
+    for _ in range(3):
+        caseworker_client.get(f"/staff/requests/{alices_request.pk}/")
+    caseworker_client.post(f"/staff/requests/{alices_request.pk}/claim/")
+    html = caseworker_client.get(f"/staff/requests/{alices_request.pk}/").content.decode()
+    changes = html.split('id="changes"')[1].split("</ul>")[0]
+    views = html.split('id="views"')[1].split("</details>")[0]
+    assert "claimed" in changes and "opened" not in changes
+    assert "Who opened it (4 times)" in views
+    assert AuditEntry.objects.filter(action="viewed").count() == 4  # every view is kept

@@ -26,12 +26,17 @@ def test_a_person_asks_for_a_caseworker_and_sees_its_status(alice_client: Client
     assert support_request.contact_method == "phone"
     assert support_request.phone == "07700900982"
     assert support_request.safe_times == ["morning"]
-    assert support_request.message_safe is False
+    assert (support_request.voicemail_safe, support_request.text_safe, support_request.email_safe) == (
+        False,
+        None,
+        None,
+    )
     assert support_request.code_word == "bluebell"
     assert support_request.help_topics == ["compensation", "court"]
     html = alice_client.get(response["Location"]).content.decode()
-    assert "Received: a caseworker will get in touch" in html
+    assert "With our team: a caseworker will get in touch" in html
     assert "Not safe: we will not leave one" in html
+    assert "Not safe: we will not text you" in html
 
 
 def test_the_request_and_its_hand_off_are_written_together(alice_client: Client) -> None:
@@ -114,7 +119,7 @@ def test_a_person_sees_only_their_own_requests(alice_client: Client, charlie_cli
         ({"contact_method": "text", "phone": "01632 960001"}, "phone", "Enter a UK mobile number for texts"),
         ({"contact_method": "email", "email": "sam@"}, "email", "Enter an email address in the correct format"),
         ({"safe_times": None}, "safe_times", "Select when it is safe for us to contact you"),
-        ({"message_safe": None}, "message_safe", "Select yes if it is safe to leave a voicemail"),
+        ({"voicemail_safe": None}, "voicemail_safe", "Select yes if it is safe for us to leave you a voicemail"),
         ({"code_word": "x" * 51}, "code_word", "50 characters or fewer"),
     ],
 )
@@ -152,13 +157,14 @@ def test_what_was_typed_is_kept_after_an_error(alice_client: Client) -> None:
 def test_uk_numbers_are_accepted_in_their_usual_forms(
     alice_client: Client, method: str, number: str, stored: str
 ) -> None:
-    alice_client.post("/get-support/caseworker/", request_form(contact_method=method, phone=number))
+    alice_client.post("/get-support/caseworker/", request_form(contact_method=method, phone=number, text_safe="yes"))
     assert SupportRequest.objects.get().phone == stored
 
 
 def test_only_the_detail_for_the_chosen_method_is_kept(alice_client: Client) -> None:
     alice_client.post(
-        "/get-support/caseworker/", request_form(contact_method="email", email="sam@example.org", phone="07700900982")
+        "/get-support/caseworker/",
+        request_form(contact_method="email", email="sam@example.org", phone="07700900982", email_safe="yes"),
     )
     support_request = SupportRequest.objects.get()
     assert support_request.email == "sam@example.org"
@@ -305,7 +311,7 @@ def test_the_home_panel_shows_open_requests(alice_client: Client) -> None:
     alice_client.post("/get-support/caseworker/", request_form())
     html = alice_client.get("/account/").content.decode()
     assert "Support from a person" in html
-    assert "received: a caseworker will get in touch" in html
+    assert "with our team: a caseworker will get in touch" in html
 
 
 def test_a_caseworker_request_uses_a_fresh_token_each_time_the_form_is_opened(alice_client: Client) -> None:

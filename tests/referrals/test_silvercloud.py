@@ -45,7 +45,13 @@ def test_agreeing_sends_exactly_the_listed_details(alice_client: Client, alice: 
     handoff = Handoff.objects.get()
     assert handoff.destination == Destination.SILVERCLOUD
     assert handoff.user == alice
-    assert handoff.payload == {"name": "Al", "email": "alice@example.org", "topics": ["Worry and anxiety", "Sleep"]}
+    assert handoff.payload == {
+        "schema": "silvercloud-registration/2",
+        "name": "Al",
+        "email": "alice@example.org",
+        "topics": [{"code": "worry", "label": "Worry and anxiety"}, {"code": "sleep", "label": "Sleep"}],
+        "handoff": {"reference": handoff.reference, "made_at": handoff.created_at.isoformat()},
+    }
 
 
 def test_nothing_is_sent_without_consent(alice_client: Client) -> None:
@@ -69,7 +75,8 @@ def test_a_double_post_sends_once(alice_client: Client) -> None:
         (HandoffStatus.SENDING, 2, "We are trying again"),
         (HandoffStatus.FAILED, 8, "Could not be sent"),
         (HandoffStatus.KEPT, 0, "With our team"),
-        (HandoffStatus.PENDING, 0, "Sending"),
+        (HandoffStatus.PENDING, 0, "Waiting to be sent"),
+        (HandoffStatus.SENDING, 1, "Sending"),
     ],
 )
 def test_the_person_sees_the_status_on_their_support_page(
@@ -79,6 +86,8 @@ def test_the_person_sees_the_status_on_their_support_page(
     Handoff.objects.update(status=status, attempts=attempts)
     html = alice_client.get("/get-support/yours/").content.decode()
     assert words in html
+    if status == HandoffStatus.PENDING:
+        assert ">Sending<" not in html
     if status == HandoffStatus.FAILED:
         assert "Here is what you can do" in html
         assert "Send my details again" in html
@@ -98,7 +107,7 @@ def test_after_a_failure_the_person_can_send_again_with_the_same_key(
     assert handoff.status == HandoffStatus.PENDING
     assert handoff.attempts == 0
     assert len(callbacks) == 1
-    assert "We are sending your details now" in alice_client.get("/get-support/yours/").content.decode()
+    assert "Your details are waiting to be sent" in alice_client.get("/get-support/yours/").content.decode()
 
 
 def test_an_outsider_cannot_send_someone_elses_again(alice_client: Client, charlie_client: Client) -> None:
@@ -107,3 +116,15 @@ def test_an_outsider_cannot_send_someone_elses_again(alice_client: Client, charl
     Handoff.objects.update(status=HandoffStatus.FAILED)
     assert charlie_client.post(f"/get-support/silvercloud/{handoff.pk}/send-again/").status_code == 404
     assert Handoff.objects.get().status == HandoffStatus.FAILED
+
+
+def test_the_banner_after_agreeing_promises_nothing_the_status_could_contradict(
+    alice_client: Client, receiving_end: HTTPServer
+) -> None:
+    response = alice_client.post("/get-support/silvercloud/consent/", consent_form(), follow=True)
+    html = response.content.decode()
+    # No worker has taken it yet: the status says it waits, and the banner does not say it is on its way.
+    assert "Waiting to be sent" in html
+    assert ">Sending<" not in html
+    assert "on their way" not in html
+    assert "whether your details have reached SilverCloud" in html
