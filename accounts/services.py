@@ -60,6 +60,42 @@ def user_for_setup_link(token: str) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
+SIGNUP_WINDOW = datetime.timedelta(hours=1)
+
+
+def _signups_key(address: str) -> str:
+    return f"signups-from:{address}"
+
+
+def signup_wait(*, address: str) -> datetime.timedelta | None:
+    """How long until one more sign-up from ``address`` may go through, if it may not now.
+
+    Only sign-ups that went through count, so someone who made a mistake in the form is never held up.
+    """
+    now = timezone.now()
+    recent = [at for at in cache.get(_signups_key(address), []) if at > now - SIGNUP_WINDOW]
+    if len(recent) < settings.SIGNUP_ACCOUNTS_PER_HOUR:
+        return None
+    oldest_that_counts = sorted(recent)[-settings.SIGNUP_ACCOUNTS_PER_HOUR]
+    return oldest_that_counts + SIGNUP_WINDOW - now
+
+
+def note_signup(*, address: str) -> None:
+    """Count a sign-up that went through (a new account, or an email to the owner of a taken address:
+    both look the same to whoever signed up, so both count the same)."""
+    now = timezone.now()
+    recent = [at for at in cache.get(_signups_key(address), []) if at > now - SIGNUP_WINDOW]
+    cache.set(_signups_key(address), [*recent, now], timeout=int(SIGNUP_WINDOW.total_seconds()))
+
+
+def duration_in_words(wait: datetime.timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def new_totp_key() -> str:
     return random_hex(20)
 
@@ -189,11 +225,7 @@ def codes_paused_until(user: User) -> datetime.datetime | None:
 
 
 def wait_in_words(until: datetime.datetime) -> str:
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return duration_in_words(until - timezone.now())
 
 
 def codes_paused_message(until: datetime.datetime) -> str:

@@ -29,6 +29,7 @@ from two_factor.views import LoginView
 from accounts import forms, services
 from accounts.access import public, two_factor_setup_step
 from accounts.models import BackupCodeDevice
+from mysupportspace.client_address import client_address
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
 NEW_CODES_SESSION = "backup_codes_to_show"
@@ -66,8 +67,14 @@ def signup(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return redirect("accounts:home")
     if not request.session.get(AGE_SESSION):
         return redirect("accounts:start")
+    address = client_address(request)
+    if request.method == "POST" and (wait := services.signup_wait(address=address)):
+        return render(request, "accounts/signup_paused.html", {"wait": services.duration_in_words(wait)}, status=429)
     with transaction.atomic():
-        return allauth_views.signup(request, **kwargs)
+        response = allauth_views.signup(request, **kwargs)
+    if request.method == "POST" and response.get("Location") == reverse("account_email_verification_sent"):
+        services.note_signup(address=address)
+    return response
 
 
 @public

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pages.middleware.SecurityHeadersMiddleware",
+    "pages.middleware.CompressionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
+            "builtins": ["pages.templatetags.govuk_dates"],
         },
     },
 ]
@@ -174,7 +176,8 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    "signup": "10/h/ip",
+    # Sign-up has its own limit, on accounts made rather than tries (accounts.services.signup_wait).
+    "signup": "",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/h/ip",
     "confirm_email": "1/3m/key,10/h/ip",
@@ -206,6 +209,9 @@ SIGN_IN_GUARD_WINDOW_MINUTES = env_int("SIGN_IN_GUARD_WINDOW_MINUTES", 60, minim
 # at most once an hour) that someone used their password but not their code.
 WRONG_CODE_ALERT_AFTER = env_int("WRONG_CODE_ALERT_AFTER", 3, minimum=1)
 ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+# Sign-ups that go through from one address in an hour. Generous, because many people may share
+# one connection (a refuge, a library, a college); forms sent back with mistakes do not count.
+SIGNUP_ACCOUNTS_PER_HOUR = env_int("SIGNUP_ACCOUNTS_PER_HOUR", 30, minimum=1)
 
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
@@ -240,6 +246,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# No cookie outlives the browser session unless the person chose it: the CSRF cookie included.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 
 CONTENT_SECURITY_POLICY = {
@@ -323,6 +331,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files browsers and search engines ask for at the site's root (favicon.ico).
+SERVESTATIC_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

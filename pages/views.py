@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.access import public
+from pages import seo
 
 
 @public
@@ -34,6 +35,19 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
+
+
+@public
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Search engines may read the public pages; nothing under the account, the diary or staff pages."""
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    return render(request, "pages/robots.txt", {"sitemap_url": sitemap}, content_type="text/plain; charset=utf-8")
+
+
+@public
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    urls = [request.build_absolute_uri(path) for path in seo.sitemap_urls()]
+    return render(request, "pages/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8")
 
 
 @public

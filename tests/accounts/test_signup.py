@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core import mail
@@ -136,15 +138,51 @@ def test_a_duplicate_email_is_not_revealed_but_the_owner_is_told(client: Client,
     assert mail.outbox[-1].subject == "About your account"
 
 
-def test_sign_up_is_rate_limited_with_a_calm_page(client: Client) -> None:
-    for number in range(10):
+def test_sign_up_is_limited_by_accounts_made_and_says_the_real_wait(client: Client, settings) -> None:
+    settings.SIGNUP_ACCOUNTS_PER_HOUR = 3
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for number in range(3):
+            _past_the_age_question(client)
+            client.post("/account/signup/", {**GOOD, "email": f"person{number}@example.org"})
+            clock.shift(datetime.timedelta(minutes=10))
         _past_the_age_question(client)
-        client.post("/account/signup/", {**GOOD, "email": f"person{number}@example.org"})
+        response = client.post("/account/signup/", {**GOOD, "email": "one.more@example.org"})
+
+        assert response.status_code == 429
+        html = response.content.decode()
+        # The first sign-up stops counting an hour after it was made: 30 minutes from now.
+        assert "you can create one again in 30 minutes" in html
+        assert "shared connection" in html
+        assert not User.objects.filter(email="one.more@example.org").exists()
+
+        clock.shift(datetime.timedelta(minutes=31))
+        _past_the_age_question(client)
+        response = client.post("/account/signup/", {**GOOD, "email": "one.more@example.org"})
+        assert response.status_code == 302
+        assert User.objects.filter(email="one.more@example.org").exists()
+
+
+def test_forms_sent_back_with_mistakes_do_not_count_towards_the_limit(client: Client, settings) -> None:
+    settings.SIGNUP_ACCOUNTS_PER_HOUR = 2
+    for _ in range(5):
+        _past_the_age_question(client)
+        response = client.post("/account/signup/", {**GOOD, "password2": "not the same at all"})
+        assert response.status_code == 200
     _past_the_age_question(client)
-    response = client.post("/account/signup/", {**GOOD, "email": "one.more@example.org"})
-    assert response.status_code == 429
-    assert "Please wait a moment" in response.content.decode()
-    assert not User.objects.filter(email="one.more@example.org").exists()
+    response = client.post("/account/signup/", GOOD)
+    assert response.status_code == 302
+    assert User.objects.filter(email=GOOD["email"]).exists()
+
+
+def test_a_taken_address_counts_the_same_as_a_new_one(client: Client, alice, settings) -> None:
+    """Otherwise the limit would tell, one sign-up later, whether an address has an account."""
+    settings.SIGNUP_ACCOUNTS_PER_HOUR = 2
+    for email in ["alice@example.org", "alice@example.org"]:
+        _past_the_age_question(client)
+        assert client.post("/account/signup/", {**GOOD, "email": email}).status_code == 302
+    _past_the_age_question(client)
+    assert client.post("/account/signup/", GOOD).status_code == 429
 
 
 def test_the_check_your_email_page_looks_the_same_for_a_new_and_a_taken_address(client: Client, alice) -> None:
