@@ -199,7 +199,9 @@ def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_k
         {
             "form": form,
             "qr_data_uri": _qr_data_uri(otpauth_url),
+            "otpauth_url": otpauth_url,
             "key_text": services.key_as_text(hex_key),
+            "key_plain": services.key_as_text(hex_key).replace(" ", ""),
             "account_label": settings.TWO_FACTOR_ACCOUNT_LABEL,
         },
     )

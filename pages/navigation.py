@@ -32,13 +32,16 @@ SECTIONS: list[tuple[str, str, str, str]] = [
 
 
 def main_navigation(request: HttpRequest) -> list[NavItem]:
-    signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+    user = getattr(request, "user", None)
+    # Someone part-way through signing in or setting up two-factor sees nothing of the account yet.
+    signed_in = bool(user and user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+    part_way = bool(user and user.is_authenticated and not signed_in)
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current_path = request.path
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and signed_in):
+        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and (signed_in or part_way)):
             continue
         if audience == "staff" and not request.user.is_staff:
             continue
