@@ -86,7 +86,7 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
         "inactive": "This account cannot be used",
-        "unverified": "Confirm your email address first. We have sent you a new link. Check your inbox and spam folder",
+        "unverified": "Confirm your email address first. We have sent you a code. Check your inbox and spam folder",
         "together": "For your safety, enter your password and a code from your authenticator app together",
         "together_failed": "Those details did not work. Check your email address, password and code, then try again",
     }
@@ -166,12 +166,28 @@ class SignInForm(AuthenticationForm):
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
-            from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+            from accounts import services
 
-            address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-            if address is not None and self.request is not None:
-                send_verification_email_to_address(self.request, address, signup=False)
+            if self.request is not None:
+                services.send_email_code(request=self.request, user=user)
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class EmailCodeForm(allauth_forms.ConfirmEmailVerificationCodeForm):
+    """The code from the confirmation email, typed into the page that asked for it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = "Code from the email"
+        field.help_text = "It is 8 numbers, like 1234-5678."
+        field.error_messages["required"] = "Enter the code from the email"
+        field.widget.attrs = {
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "class": "govuk-input--width-10",
+        }
 
 
 class LockedVerifyMixin:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime
 import math
 from typing import Any
@@ -27,6 +28,32 @@ from accounts.models import BackupCodeDevice, User
 SETUP_ALLOWED_SESSION = "two_factor_setup_allowed_for"
 SETUP_LINK_SALT = "accounts.two-factor-setup-link"
 SETUP_LINK_MAX_AGE = 60 * 60
+
+
+def send_email_code(*, request: HttpRequest, user: User) -> None:
+    """Email a code that confirms the person's address when typed into this browser.
+
+    A code already on its way to the same address still works, so a second sign-in does not
+    send another (nor count against the limit on confirmation emails).
+    """
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+    from allauth.account.models import EmailAddress
+    from allauth.core.exceptions import ImmediateHttpResponse
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    pending = EmailVerificationProcess.resume(request)
+    if address is None or (pending is not None and pending.state.get("user_id") == str(user.pk)):
+        return
+    # Too many emails to this address just now: the last code sent still works.
+    with contextlib.suppress(ImmediateHttpResponse):
+        send_verification_email_to_address(request, address, signup=False)
+
+
+def email_code_pending(request: HttpRequest) -> bool:
+    from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+
+    return EmailVerificationProcess.resume(request) is not None
 
 
 def allow_two_factor_setup(request: HttpRequest, user: User) -> None:

@@ -11,9 +11,12 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from allauth.account import views as allauth_views
+from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+from allauth.account.internal.stagekit import clear_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,6 +78,34 @@ def signup(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     if request.method == "POST" and response.get("Location") == reverse("account_email_verification_sent"):
         services.note_signup(address=address)
     return response
+
+
+class ConfirmEmailCodeView(allauth_views.ConfirmEmailVerificationCodeView):
+    """allauth's code check, without its sign-in: the code proves the email, and only the email.
+
+    The browser that types the right code may connect the first authenticator (the adapter's
+    ``confirm_email``); then the person signs in through the two-factor sign-in like anyone else.
+    """
+
+    template_name = "account/confirm_email_code.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # allauth keeps a half-done sign-in from sign-up in the session; it is never resumed here.
+        clear_login(request)
+        self.stage = None
+        self._process = EmailVerificationProcess.resume(request)
+        if self._process is None:
+            return render(request, "account/verification_sent.html")
+        return super(allauth_views.ConfirmEmailVerificationCodeView, self).dispatch(request, *args, **kwargs)
+
+
+confirm_email_code = public(ConfirmEmailCodeView.as_view())
+
+
+@public
+def old_confirmation_link(request: HttpRequest, key: str) -> HttpResponse:
+    """Links from emails sent before confirmation became a code."""
+    return render(request, "account/email_confirm.html")
 
 
 @public
@@ -155,6 +186,16 @@ class SignInView(LoginView):
         if (step or self.steps.current) == self.BACKUP_STEP:
             return BackupCodeDevice.objects.filter(user=self.get_user()).first()
         return super().get_device(step)
+
+    def render(self, form: Any = None, **kwargs: Any) -> HttpResponse:
+        if (
+            form is not None
+            and form.has_error(NON_FIELD_ERRORS, "unverified")
+            and services.email_code_pending(self.request)
+        ):
+            # Right password, email not confirmed yet: the code is on its way, so ask for it.
+            return redirect("account_email_verification_sent")
+        return super().render(form, **kwargs)
 
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)

@@ -158,6 +158,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
     "add_email": "accounts.forms.AddEmailForm",
+    "confirm_email_verification_code": "accounts.forms.EmailCodeForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -172,7 +173,13 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
+# The email carries a short code typed into the page that asked for it, not a link: a mail app
+# that opens links in a browser of its own can no longer send the person round in a loop, and the
+# browser that typed the code is the one that proved the email (see accounts.views.confirm_email_code).
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 30 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
@@ -180,7 +187,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/h/ip",
-    "confirm_email": "1/3m/key,10/h/ip",
+    # Confirmation codes live in the browser that asked, so a limited send is refused rather than skipped:
+    # a few a time, so that sending the sign-up form twice is no problem.
+    "confirm_email": "3/10m/key,20/h/ip",
     "change_password": "5/m/user",
     "manage_email": "10/h/user",
 }

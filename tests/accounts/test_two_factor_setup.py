@@ -197,3 +197,29 @@ def test_nothing_private_is_in_the_navigation_before_set_up(newcomer_client: Cli
         assert private not in navigation
     assert "Sign out" in navigation
     assert "Create an account" not in navigation
+
+
+def test_only_the_browser_that_typed_the_email_code_may_connect_the_first_authenticator(client: Client) -> None:
+    from tests.factories import run_tasks
+
+    client.post("/account/start/", {"is_16_or_over": "yes"})
+    client.post(
+        "/account/signup/",
+        {"email": "sam@example.org", "password1": PASSWORD, "password2": PASSWORD, "role": "victim"},
+    )
+    run_tasks()
+    code = re.search(r"\b(\d{4}-\d{4})\b", mail.outbox[-1].body).group(1)
+    assert client.post("/account/confirm-email/", {"action": "verify", "code": code})["Location"] == (
+        "/account/sign-in/"
+    )
+
+    # Someone else with the password, in another browser (or the mail app's own browser): no QR code.
+    other = Client()
+    submit_password(other, "sam@example.org", PASSWORD)
+    html = other.get("/account/", follow=True).content.decode()
+    assert 'id="setup-key"' not in html and "otpauth://" not in html
+
+    # The browser that typed the code: the set-up page.
+    submit_password(client, "sam@example.org", PASSWORD)
+    html = client.get("/account/", follow=True).content.decode()
+    assert 'id="setup-key"' in html and "otpauth://" in html
