@@ -381,3 +381,42 @@ class AddEmailForm(_PlainWords, allauth_forms.AddEmailForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._use_plain_words()
+
+
+class SecondFactorResetForm(forms.Form):
+    """Staff: whose second factor to reset, and how they checked it was really that person."""
+
+    email = forms.EmailField(
+        label="The person's email address",
+        max_length=254,
+        error_messages={"required": "Enter the email address of the account", "invalid": "Enter a real email address"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    how_checked = forms.CharField(
+        label="How you checked it is them",
+        help_text="For the record. Say which checks you made, not the answers.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how you checked it is them", "max_length": "Keep it under 500 characters"},
+    )
+    identity_checked = forms.BooleanField(
+        label="I have checked this is the person who owns the account, as our guidance says",
+        error_messages={"required": "Confirm you have checked it is them"},
+    )
+
+    def __init__(self, *args: Any, staff: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        self.person: User | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("No account has this email address. Check it with the person")
+        if person.pk == self.staff.pk:
+            raise forms.ValidationError("You cannot reset your own sign-in. Ask another administrator")
+        if person.is_staff and not self.staff.is_superuser:
+            raise forms.ValidationError("Only an administrator can reset a staff account")
+        self.person = person
+        return email

@@ -23,11 +23,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accounts import emails, guard, registry
-from accounts.models import BackupCodeDevice, User
+from accounts.models import BackupCodeDevice, SecondFactorReset, User
 
 SETUP_ALLOWED_SESSION = "two_factor_setup_allowed_for"
 SETUP_LINK_SALT = "accounts.two-factor-setup-link"
 SETUP_LINK_MAX_AGE = 60 * 60
+# The link emailed after a member of staff resets someone's second factor: they may not be at a
+# computer straight away.
+RESET_LINK_SALT = "accounts.second-factor-reset-link"
+RESET_LINK_MAX_AGE = 24 * 60 * 60
 
 
 def send_email_code(*, request: HttpRequest, user: User) -> None:
@@ -80,11 +84,48 @@ def send_two_factor_setup_link(*, request: HttpRequest, user: User) -> bool:
 
 
 def user_for_setup_link(token: str) -> User | None:
-    try:
-        user_id = signing.loads(token, salt=SETUP_LINK_SALT, max_age=SETUP_LINK_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    for salt, max_age in ((SETUP_LINK_SALT, SETUP_LINK_MAX_AGE), (RESET_LINK_SALT, RESET_LINK_MAX_AGE)):
+        try:
+            user_id = signing.loads(token, salt=salt, max_age=max_age)
+        except signing.BadSignature:
+            continue
+        return User.objects.filter(pk=user_id, is_active=True).first()
+    return None
+
+
+def remove_second_factors(*, user: User) -> None:
+    """Every way the person proves it is them besides the password: app, backup codes, passkeys."""
+    TOTPDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
+    for model in _other_second_factor_models():
+        model.objects.filter(user=user).delete()
+
+
+def _other_second_factor_models() -> list[Any]:
+    from django.apps import apps
+
+    return (
+        [apps.get_model("django_otp_webauthn", "WebAuthnCredential")]
+        if apps.is_installed("django_otp_webauthn")
+        else []
+    )
+
+
+@transaction.atomic
+def reset_second_factor(*, request: HttpRequest, user: User, staff: User, how_checked: str) -> SecondFactorReset:
+    """After a member of staff has checked who the person is: clear their second factors and sign
+    them out everywhere, keeping everything else. They connect a new app or passkey through a link
+    emailed to their address, with their password, as at their first sign-in."""
+    remove_second_factors(user=user)
+    end_other_sessions(user=user)
+    record = SecondFactorReset.objects.create(
+        user=user, staff=staff, staff_email=staff.email, how_checked=how_checked.strip(), at=timezone.now()
+    )
+    token = signing.dumps(user.pk, salt=RESET_LINK_SALT)
+    url = request.build_absolute_uri(reverse("accounts:two-factor-setup-link", args=[token]))
+    message = emails.build("sign-in-reset", user.email, {"setup_url": url})
+    transaction.on_commit(message.send)
+    return record
 
 
 SIGNUP_WINDOW = datetime.timedelta(hours=1)
@@ -324,6 +365,7 @@ def export_account(user: User) -> dict[str, Any]:
         "two_factor": {
             "authenticator_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "backup_codes_left": backup_codes_left(user),
+            "reset_by_staff": [reset.at.isoformat() for reset in SecondFactorReset.objects.filter(user=user)],
         },
     }
 

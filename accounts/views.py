@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +30,8 @@ from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
 from accounts import forms, services
-from accounts.access import public, two_factor_setup_step
-from accounts.models import BackupCodeDevice
+from accounts.access import can_reset_second_factors, public, two_factor_setup_step
+from accounts.models import BackupCodeDevice, SecondFactorReset
 from mysupportspace.client_address import client_address
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
@@ -390,3 +390,28 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @public
 def deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/deleted.html")
+
+
+# --- Staff: second-factor reset -------------------------------------------------------------
+
+
+def staff_reset_second_factor(request: HttpRequest) -> HttpResponse:
+    """For someone who has lost their phone and backup codes: after checking who they are, staff
+    reset their second factor. Their diary, guides and requests are untouched."""
+    staff: Any = request.user
+    if not can_reset_second_factors(staff):
+        raise Http404
+    form = forms.SecondFactorResetForm(request.POST if request.method == "POST" else None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        assert form.person is not None
+        services.reset_second_factor(
+            request=request, user=form.person, staff=staff, how_checked=form.cleaned_data["how_checked"]
+        )
+        messages.success(
+            request,
+            f"The sign-in for {form.person.email} is reset. They have been signed out everywhere and sent "
+            "an email with a link to connect a new app or passkey.",
+        )
+        return redirect("accounts:staff-reset-second-factor")
+    recent = SecondFactorReset.objects.select_related("user")[:20]
+    return render(request, "accounts/staff_reset_second_factor.html", {"form": form, "recent": recent})

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.access import can_reset_second_factors
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -16,7 +18,7 @@ class NavItem:
 
 
 # (label, URL name, URL namespace whose every page marks the item as current ("" for that page
-# alone), shown to: "all", "guests", "members" or "staff")
+# alone), shown to: "all", "guests", "members", "staff" or "resetters" (staff who may reset a sign-in))
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
@@ -26,6 +28,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Diary", "diary:list", "diary", "members"),
     ("Settings", "accounts:settings", "", "members"),
     ("Requests", "referrals:caseworkers:queue", "", "staff"),
+    ("Reset a sign-in", "accounts:staff-reset-second-factor", "", "resetters"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
 ]
@@ -41,9 +44,13 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     current_path = request.path
     items = []
     for label, url_name, section, audience in SECTIONS:
-        if (audience in {"members", "staff"} and not signed_in) or (audience == "guests" and (signed_in or part_way)):
+        if (audience in {"members", "staff", "resetters"} and not signed_in) or (
+            audience == "guests" and (signed_in or part_way)
+        ):
             continue
         if audience == "staff" and not request.user.is_staff:
+            continue
+        if audience == "resetters" and not can_reset_second_factors(request.user):
             continue
         href = reverse(url_name)
         active = current_path == href or (bool(section) and namespace == section)
