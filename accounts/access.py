@@ -50,3 +50,14 @@ def is_public(request: HttpRequest, view: Callable[..., Any]) -> bool:
 
 def is_two_factor_setup_step(view: Callable[..., Any]) -> bool:
     return getattr(view, "is_two_factor_setup_step", False)
+
+
+# Staff who may reset a person's second factor after checking who they are: caseworkers and
+# administrators. (The group is made by the referrals app's migrations.)
+RESET_GROUP = "Caseworkers"
+
+
+def can_reset_second_factors(user: Any) -> bool:
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=RESET_GROUP).exists())

@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
@@ -58,7 +59,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     # The "check your email" page says it all; a banner that appears only for some addresses
     # would tell a visitor whether an address already has an account.
-    SILENT_MESSAGES = frozenset({"account/messages/email_confirmation_sent.txt"})
+    SILENT_MESSAGES = frozenset(
+        {"account/messages/email_confirmation_sent.txt", "account/messages/email_confirmed.txt"}
+    )
 
     def add_message(
         self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any, **kwargs: Any
@@ -78,7 +81,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:home")
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": "That code is not right. Check the newest email from us and enter its code",
+    }
+
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        request = allauth_context.request
+        if request.user.is_authenticated:
+            return reverse("account_email")
+        self.add_message(request, messages.SUCCESS, message="Your email address is confirmed. Now sign in.")
         return reverse("accounts:sign-in")
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:

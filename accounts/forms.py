@@ -86,7 +86,7 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
         "inactive": "This account cannot be used",
-        "unverified": "Confirm your email address first. We have sent you a new link. Check your inbox and spam folder",
+        "unverified": "Confirm your email address first. We have sent you a code. Check your inbox and spam folder",
         "together": "For your safety, enter your password and a code from your authenticator app together",
         "together_failed": "Those details did not work. Check your email address, password and code, then try again",
     }
@@ -166,12 +166,28 @@ class SignInForm(AuthenticationForm):
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
-            from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+            from accounts import services
 
-            address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-            if address is not None and self.request is not None:
-                send_verification_email_to_address(self.request, address, signup=False)
+            if self.request is not None:
+                services.send_email_code(request=self.request, user=user)
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class EmailCodeForm(allauth_forms.ConfirmEmailVerificationCodeForm):
+    """The code from the confirmation email, typed into the page that asked for it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = "Code from the email"
+        field.help_text = "It is 8 numbers, like 1234-5678."
+        field.error_messages["required"] = "Enter the code from the email"
+        field.widget.attrs = {
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "class": "govuk-input--width-10",
+        }
 
 
 class LockedVerifyMixin:
@@ -365,3 +381,42 @@ class AddEmailForm(_PlainWords, allauth_forms.AddEmailForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._use_plain_words()
+
+
+class SecondFactorResetForm(forms.Form):
+    """Staff: whose second factor to reset, and how they checked it was really that person."""
+
+    email = forms.EmailField(
+        label="The person's email address",
+        max_length=254,
+        error_messages={"required": "Enter the email address of the account", "invalid": "Enter a real email address"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    how_checked = forms.CharField(
+        label="How you checked it is them",
+        help_text="For the record. Say which checks you made, not the answers.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how you checked it is them", "max_length": "Keep it under 500 characters"},
+    )
+    identity_checked = forms.BooleanField(
+        label="I have checked this is the person who owns the account, as our guidance says",
+        error_messages={"required": "Confirm you have checked it is them"},
+    )
+
+    def __init__(self, *args: Any, staff: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        self.person: User | None = None
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("No account has this email address. Check it with the person")
+        if person.pk == self.staff.pk:
+            raise forms.ValidationError("You cannot reset your own sign-in. Ask another administrator")
+        if person.is_staff and not self.staff.is_superuser:
+            raise forms.ValidationError("Only an administrator can reset a staff account")
+        self.person = person
+        return email

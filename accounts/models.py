@@ -162,3 +162,25 @@ class QueuedEmail(models.Model):
 
     def __str__(self) -> str:
         return "queued email"
+
+
+class SecondFactorReset(models.Model):
+    """A member of staff reset a person's second factor after checking who they were (README: "Lost phone").
+
+    The record goes with the person's account; the staff member's address is kept even if their
+    own account goes.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor_resets")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="second_factor_resets_done"
+    )
+    staff_email = models.EmailField()
+    how_checked = models.TextField(max_length=500)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+
+    def __str__(self) -> str:
+        return "second-factor reset"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime
 import math
 from typing import Any
@@ -22,11 +23,41 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from accounts import emails, guard, registry
-from accounts.models import BackupCodeDevice, User
+from accounts.models import BackupCodeDevice, SecondFactorReset, User
 
 SETUP_ALLOWED_SESSION = "two_factor_setup_allowed_for"
 SETUP_LINK_SALT = "accounts.two-factor-setup-link"
 SETUP_LINK_MAX_AGE = 60 * 60
+# The link emailed after a member of staff resets someone's second factor: they may not be at a
+# computer straight away.
+RESET_LINK_SALT = "accounts.second-factor-reset-link"
+RESET_LINK_MAX_AGE = 24 * 60 * 60
+
+
+def send_email_code(*, request: HttpRequest, user: User) -> None:
+    """Email a code that confirms the person's address when typed into this browser.
+
+    A code already on its way to the same address still works, so a second sign-in does not
+    send another (nor count against the limit on confirmation emails).
+    """
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+    from allauth.account.models import EmailAddress
+    from allauth.core.exceptions import ImmediateHttpResponse
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    pending = EmailVerificationProcess.resume(request)
+    if address is None or (pending is not None and pending.state.get("user_id") == str(user.pk)):
+        return
+    # Too many emails to this address just now: the last code sent still works.
+    with contextlib.suppress(ImmediateHttpResponse):
+        send_verification_email_to_address(request, address, signup=False)
+
+
+def email_code_pending(request: HttpRequest) -> bool:
+    from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+
+    return EmailVerificationProcess.resume(request) is not None
 
 
 def allow_two_factor_setup(request: HttpRequest, user: User) -> None:
@@ -53,11 +84,84 @@ def send_two_factor_setup_link(*, request: HttpRequest, user: User) -> bool:
 
 
 def user_for_setup_link(token: str) -> User | None:
-    try:
-        user_id = signing.loads(token, salt=SETUP_LINK_SALT, max_age=SETUP_LINK_MAX_AGE)
-    except signing.BadSignature:
+    for salt, max_age in ((SETUP_LINK_SALT, SETUP_LINK_MAX_AGE), (RESET_LINK_SALT, RESET_LINK_MAX_AGE)):
+        try:
+            user_id = signing.loads(token, salt=salt, max_age=max_age)
+        except signing.BadSignature:
+            continue
+        return User.objects.filter(pk=user_id, is_active=True).first()
+    return None
+
+
+def remove_second_factors(*, user: User) -> None:
+    """Every way the person proves it is them besides the password: app, backup codes, passkeys."""
+    TOTPDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
+    for model in _other_second_factor_models():
+        model.objects.filter(user=user).delete()
+
+
+def _other_second_factor_models() -> list[Any]:
+    from django.apps import apps
+
+    return (
+        [apps.get_model("django_otp_webauthn", "WebAuthnCredential")]
+        if apps.is_installed("django_otp_webauthn")
+        else []
+    )
+
+
+@transaction.atomic
+def reset_second_factor(*, request: HttpRequest, user: User, staff: User, how_checked: str) -> SecondFactorReset:
+    """After a member of staff has checked who the person is: clear their second factors and sign
+    them out everywhere, keeping everything else. They connect a new app or passkey through a link
+    emailed to their address, with their password, as at their first sign-in."""
+    remove_second_factors(user=user)
+    end_other_sessions(user=user)
+    record = SecondFactorReset.objects.create(
+        user=user, staff=staff, staff_email=staff.email, how_checked=how_checked.strip(), at=timezone.now()
+    )
+    token = signing.dumps(user.pk, salt=RESET_LINK_SALT)
+    url = request.build_absolute_uri(reverse("accounts:two-factor-setup-link", args=[token]))
+    message = emails.build("sign-in-reset", user.email, {"setup_url": url})
+    transaction.on_commit(message.send)
+    return record
+
+
+SIGNUP_WINDOW = datetime.timedelta(hours=1)
+
+
+def _signups_key(address: str) -> str:
+    return f"signups-from:{address}"
+
+
+def signup_wait(*, address: str) -> datetime.timedelta | None:
+    """How long until one more sign-up from ``address`` may go through, if it may not now.
+
+    Only sign-ups that went through count, so someone who made a mistake in the form is never held up.
+    """
+    now = timezone.now()
+    recent = [at for at in cache.get(_signups_key(address), []) if at > now - SIGNUP_WINDOW]
+    if len(recent) < settings.SIGNUP_ACCOUNTS_PER_HOUR:
         return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    oldest_that_counts = sorted(recent)[-settings.SIGNUP_ACCOUNTS_PER_HOUR]
+    return oldest_that_counts + SIGNUP_WINDOW - now
+
+
+def note_signup(*, address: str) -> None:
+    """Count a sign-up that went through (a new account, or an email to the owner of a taken address:
+    both look the same to whoever signed up, so both count the same)."""
+    now = timezone.now()
+    recent = [at for at in cache.get(_signups_key(address), []) if at > now - SIGNUP_WINDOW]
+    cache.set(_signups_key(address), [*recent, now], timeout=int(SIGNUP_WINDOW.total_seconds()))
+
+
+def duration_in_words(wait: datetime.timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def new_totp_key() -> str:
@@ -189,11 +293,7 @@ def codes_paused_until(user: User) -> datetime.datetime | None:
 
 
 def wait_in_words(until: datetime.datetime) -> str:
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return duration_in_words(until - timezone.now())
 
 
 def codes_paused_message(until: datetime.datetime) -> str:
@@ -265,6 +365,7 @@ def export_account(user: User) -> dict[str, Any]:
         "two_factor": {
             "authenticator_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "backup_codes_left": backup_codes_left(user),
+            "reset_by_staff": [reset.at.isoformat() for reset in SecondFactorReset.objects.filter(user=user)],
         },
     }
 

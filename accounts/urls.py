@@ -22,4 +22,5 @@ urlpatterns = [
     path("settings/download/", views.download_data, name="download-data"),
     path("settings/delete/", views.delete_account, name="delete-account"),
     path("deleted/", views.deleted, name="deleted"),
+    path("staff/reset-sign-in/", views.staff_reset_second_factor, name="staff-reset-second-factor"),
 ]

@@ -11,11 +11,14 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from allauth.account import views as allauth_views
+from allauth.account.internal.flows.email_verification_by_code import EmailVerificationProcess
+from allauth.account.internal.stagekit import clear_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +30,9 @@ from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
 from accounts import forms, services
-from accounts.access import public, two_factor_setup_step
-from accounts.models import BackupCodeDevice
+from accounts.access import can_reset_second_factors, public, two_factor_setup_step
+from accounts.models import BackupCodeDevice, SecondFactorReset
+from mysupportspace.client_address import client_address
 
 SETUP_KEY_SESSION = "two_factor_setup_key"
 NEW_CODES_SESSION = "backup_codes_to_show"
@@ -66,8 +70,42 @@ def signup(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         return redirect("accounts:home")
     if not request.session.get(AGE_SESSION):
         return redirect("accounts:start")
+    address = client_address(request)
+    if request.method == "POST" and (wait := services.signup_wait(address=address)):
+        return render(request, "accounts/signup_paused.html", {"wait": services.duration_in_words(wait)}, status=429)
     with transaction.atomic():
-        return allauth_views.signup(request, **kwargs)
+        response = allauth_views.signup(request, **kwargs)
+    if request.method == "POST" and response.get("Location") == reverse("account_email_verification_sent"):
+        services.note_signup(address=address)
+    return response
+
+
+class ConfirmEmailCodeView(allauth_views.ConfirmEmailVerificationCodeView):
+    """allauth's code check, without its sign-in: the code proves the email, and only the email.
+
+    The browser that types the right code may connect the first authenticator (the adapter's
+    ``confirm_email``); then the person signs in through the two-factor sign-in like anyone else.
+    """
+
+    template_name = "account/confirm_email_code.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # allauth keeps a half-done sign-in from sign-up in the session; it is never resumed here.
+        clear_login(request)
+        self.stage = None
+        self._process = EmailVerificationProcess.resume(request)
+        if self._process is None:
+            return render(request, "account/verification_sent.html")
+        return super(allauth_views.ConfirmEmailVerificationCodeView, self).dispatch(request, *args, **kwargs)
+
+
+confirm_email_code = public(ConfirmEmailCodeView.as_view())
+
+
+@public
+def old_confirmation_link(request: HttpRequest, key: str) -> HttpResponse:
+    """Links from emails sent before confirmation became a code."""
+    return render(request, "account/email_confirm.html")
 
 
 @public
@@ -149,6 +187,16 @@ class SignInView(LoginView):
             return BackupCodeDevice.objects.filter(user=self.get_user()).first()
         return super().get_device(step)
 
+    def render(self, form: Any = None, **kwargs: Any) -> HttpResponse:
+        if (
+            form is not None
+            and form.has_error(NON_FIELD_ERRORS, "unverified")
+            and services.email_code_pending(self.request)
+        ):
+            # Right password, email not confirmed yet: the code is on its way, so ask for it.
+            return redirect("account_email_verification_sent")
+        return super().render(form, **kwargs)
+
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)
         context["backup_codes_left"] = services.backup_codes_left(self.get_user()) if self.get_user() else 0
@@ -193,7 +241,9 @@ def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_k
         {
             "form": form,
             "qr_data_uri": _qr_data_uri(otpauth_url),
+            "otpauth_url": otpauth_url,
             "key_text": services.key_as_text(hex_key),
+            "key_plain": services.key_as_text(hex_key).replace(" ", ""),
             "account_label": settings.TWO_FACTOR_ACCOUNT_LABEL,
         },
     )
@@ -341,3 +391,28 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @public
 def deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/deleted.html")
+
+
+# --- Staff: second-factor reset -------------------------------------------------------------
+
+
+def staff_reset_second_factor(request: HttpRequest) -> HttpResponse:
+    """For someone who has lost their phone and backup codes: after checking who they are, staff
+    reset their second factor. Their diary, guides and requests are untouched."""
+    staff: Any = request.user
+    if not can_reset_second_factors(staff):
+        raise Http404
+    form = forms.SecondFactorResetForm(request.POST if request.method == "POST" else None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        assert form.person is not None
+        services.reset_second_factor(
+            request=request, user=form.person, staff=staff, how_checked=form.cleaned_data["how_checked"]
+        )
+        messages.success(
+            request,
+            f"The sign-in for {form.person.email} is reset. They have been signed out everywhere and sent "
+            "an email with a link to connect a new app or passkey.",
+        )
+        return redirect("accounts:staff-reset-second-factor")
+    recent = SecondFactorReset.objects.select_related("user")[:20]
+    return render(request, "accounts/staff_reset_second_factor.html", {"form": form, "recent": recent})

@@ -549,7 +549,7 @@ def contact_form_offered(conversation: Conversation) -> bool:
 
 @transaction.atomic
 def refer_to_caseworker(
-    *, conversation: Conversation, name: str, contact: SafeContact, submission_token: uuid.UUID
+    *, conversation: Conversation, name: str, contact: SafeContact, submission_token: uuid.UUID, area: str = ""
 ) -> Any:
     """The visitor's contact details go to the caseworker queue (and its outbox), never into the chat."""
     from referrals import services as referrals
@@ -558,7 +558,11 @@ def refer_to_caseworker(
     if not contact_form_offered(locked):
         raise ChatError("The supporter has not asked for contact details.", code="forbidden")
     support_request = referrals.request_caseworker_from_chat(
-        name=name or locked.nickname, contact=contact, submission_token=submission_token, at_risk=locked.at_risk
+        name=name or locked.nickname,
+        contact=contact,
+        submission_token=submission_token,
+        at_risk=locked.at_risk,
+        area=area,
     )
     if locked.caseworker_request_id != support_request.pk:
         locked.caseworker_request = support_request

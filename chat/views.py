@@ -216,6 +216,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             contact=form.safe_contact(),
             submission_token=form.cleaned_data["submission_token"],
+            area=form.cleaned_data.get("area", ""),
         )
         messages.success(request, "Your details have been sent to our caseworkers.")
         return redirect("chat:talk" if conversation.state != State.ENDED else "chat:ended")

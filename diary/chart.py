@@ -20,8 +20,8 @@ DEFAULT_RANGE = "30"
 
 # Drawing area, in the SVG's own units (it scales to the page's width).
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 112, 24, 20, 52
-X_TICKS = 5
+LEFT, RIGHT, TOP, BOTTOM = 150, 24, 20, 52
+X_TICKS = 4
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pages.middleware.SecurityHeadersMiddleware",
+    "pages.middleware.CompressionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
+            "builtins": ["pages.templatetags.govuk_dates"],
         },
     },
 ]
@@ -157,6 +159,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
     "add_email": "accounts.forms.AddEmailForm",
+    "confirm_email_verification_code": "accounts.forms.EmailCodeForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -171,14 +174,23 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
+# The email carries a short code typed into the page that asked for it, not a link: a mail app
+# that opens links in a browser of its own can no longer send the person round in a loop, and the
+# browser that typed the code is the one that proved the email (see accounts.views.confirm_email_code).
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 30 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
-    "signup": "10/h/ip",
+    # Sign-up has its own limit, on accounts made rather than tries (accounts.services.signup_wait).
+    "signup": "",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/h/ip",
-    "confirm_email": "1/3m/key,10/h/ip",
+    # Confirmation codes live in the browser that asked, so a limited send is refused rather than skipped:
+    # a few a time, so that sending the sign-up form twice is no problem.
+    "confirm_email": "3/10m/key,20/h/ip",
     "change_password": "5/m/user",
     "manage_email": "10/h/user",
 }
@@ -207,6 +219,9 @@ SIGN_IN_GUARD_WINDOW_MINUTES = env_int("SIGN_IN_GUARD_WINDOW_MINUTES", 60, minim
 # at most once an hour) that someone used their password but not their code.
 WRONG_CODE_ALERT_AFTER = env_int("WRONG_CODE_ALERT_AFTER", 3, minimum=1)
 ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+# Sign-ups that go through from one address in an hour. Generous, because many people may share
+# one connection (a refuge, a library, a college); forms sent back with mistakes do not count.
+SIGNUP_ACCOUNTS_PER_HOUR = env_int("SIGNUP_ACCOUNTS_PER_HOUR", 30, minimum=1)
 
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
@@ -245,6 +260,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# No cookie outlives the browser session unless the person chose it: the CSRF cookie included.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 
 CONTENT_SECURITY_POLICY = {
@@ -350,6 +367,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files browsers and search engines ask for at the site's root (favicon.ico).
+SERVESTATIC_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from chat.models import is_chat_supporter
-from referrals.models import is_caseworker
+from accounts.access import RESET_GROUP
+from chat.models import CHAT_SUPERVISORS_GROUP, CHAT_SUPPORTERS_GROUP
+from referrals.models import CASEWORKERS_GROUP
+
+# Groups whose work is in the admin (supervisors keep the chat's canned responses there).
+ADMIN_GROUPS = frozenset({"Content editors", CHAT_SUPERVISORS_GROUP})
 
 
 @dataclass(frozen=True)
@@ -20,8 +25,8 @@ class NavItem:
 
 # (label, URL name, URL namespace whose every page marks the item as current ("" for that page
 # alone), shown to: "all", "guests", "members", "caseworkers", "chat" (chat supporters and
-# supervisors) or "editors" (staff who may change something in the admin): nobody sees an item
-# that would lead them to "page not found" or to an empty admin)
+# supervisors), "resetters" (staff who may reset a sign-in) or "editors" (staff who may change
+# something in the admin): nobody sees an item that leads to "page not found" or an empty admin)
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("Home", "pages:home", "", "all"),
     ("Guides", "guides:topics", "guides", "all"),
@@ -32,6 +37,7 @@ SECTIONS: list[tuple[str, str, str, str]] = [
     ("Settings", "accounts:settings", "", "members"),
     ("Requests", "referrals:caseworkers:queue", "", "caseworkers"),
     ("Chat console", "chat:console", "", "chat"),
+    ("Reset a sign-in", "accounts:staff-reset-second-factor", "", "resetters"),
     ("Admin", "admin:index", "", "editors"),
     ("Sign in", "accounts:sign-in", "", "guests"),
     ("Create an account", "accounts:start", "", "guests"),
@@ -39,19 +45,30 @@ SECTIONS: list[tuple[str, str, str, str]] = [
 
 
 def main_navigation(request: HttpRequest) -> list[NavItem]:
-    signed_in = request.user.is_authenticated if hasattr(request, "user") else False
+    user: Any = getattr(request, "user", None)
+    # Someone part-way through signing in or setting up two-factor sees nothing of the account yet.
+    signed_in = bool(user and user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+    part_way = bool(user and user.is_authenticated and not signed_in)
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     current_path = request.path
-    user = request.user if signed_in else None
-    staff = bool(user and user.is_staff)
-    audiences = {"all", "members" if signed_in else "guests"}
-    if staff and is_caseworker(user):
-        audiences.add("caseworkers")
-    if staff and is_chat_supporter(user):
-        audiences.add("chat")
-    if staff and (user.is_superuser or user.get_all_permissions()):  # type: ignore[union-attr]
-        audiences.add("editors")
+    audiences = {"all"}
+    if signed_in:
+        audiences.add("members")
+    elif not part_way:
+        audiences.add("guests")
+    if signed_in and user.is_staff:
+        # One query for every staff audience: the groups decide what leads somewhere.
+        groups = set(user.groups.values_list("name", flat=True))
+        everything = user.is_superuser
+        if everything or CASEWORKERS_GROUP in groups:
+            audiences.add("caseworkers")
+        if everything or groups & {CHAT_SUPPORTERS_GROUP, CHAT_SUPERVISORS_GROUP}:
+            audiences.add("chat")
+        if everything or RESET_GROUP in groups:
+            audiences.add("resetters")
+        if everything or groups & ADMIN_GROUPS:
+            audiences.add("editors")
     items = []
     for label, url_name, section, audience in SECTIONS:
         if audience not in audiences:

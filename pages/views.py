@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.access import public
 from chat import services as chat_services
+from pages import seo
 
 
 @public
@@ -55,6 +56,19 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
         },
     )
+
+
+@public
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Search engines may read the public pages; nothing under the account, the diary or staff pages."""
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    return render(request, "pages/robots.txt", {"sitemap_url": sitemap}, content_type="text/plain; charset=utf-8")
+
+
+@public
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    urls = [request.build_absolute_uri(path) for path in seo.sitemap_urls()]
+    return render(request, "pages/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8")
 
 
 @public

@@ -35,6 +35,7 @@ from referrals.models import (
     RequestKind,
     RequestStatus,
     SupportRequest,
+    UrgencyReason,
 )
 from referrals.safe_contact import SafeContact, is_safe_combination
 
@@ -160,7 +161,7 @@ def request_out_of_hours_support(
 
 @transaction.atomic
 def request_caseworker_from_chat(
-    *, name: str, contact: SafeContact, submission_token: uuid.UUID, at_risk: bool
+    *, name: str, contact: SafeContact, submission_token: uuid.UUID, at_risk: bool, area: str = ""
 ) -> SupportRequest:
     """A chat supporter's referral: the visitor gave their safe contact details in the chat."""
     return _create_request(
@@ -171,6 +172,9 @@ def request_caseworker_from_chat(
         guides=[],
         submission_token=submission_token,
         impact_outcome=Outcome.SEVERE if at_risk else "",
+        urgency_reasons=[UrgencyReason.NOT_SAFE_NOW] if at_risk else [],
+        area=area,
+        follows=None,
     )
 
 

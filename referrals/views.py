@@ -309,6 +309,9 @@ def silvercloud_send_again(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Partner organisations --------------------------------------------------------------------
 
 
+DIRECTORY_PAGE_SIZE = 10
+
+
 @public
 def directory(request: HttpRequest) -> HttpResponse:
     form = forms.DirectoryFilterForm(request.GET or None)
@@ -321,12 +324,18 @@ def directory(request: HttpRequest) -> HttpResponse:
             organisations = organisations.for_need(need.slug)
         if area:
             organisations = organisations.serving(area)
+    # In pages, so a phone never has to scroll through every organisation at once.
+    listing = Paginator(organisations.distinct(), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "referrals/directory.html",
         {
             "form": form,
-            "organisations": organisations.distinct(),
+            "organisations": listing,
+            "total": listing.paginator.count,
+            "filters": filters.urlencode(),
             "need": need,
             "area_label": Area(area).label if area else "",
         },

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from tests.accounts.helpers import (
     submit_password,
     submit_together,
 )
-from tests.factories import PASSWORD, current_code, make_user, signed_in_client
+from tests.factories import PASSWORD, current_code, make_user, run_tasks, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -206,13 +207,23 @@ def test_backup_codes_are_stored_only_as_hashes(alice) -> None:
         assert all(plain not in value for value in stored)
 
 
-def test_an_unverified_email_cannot_sign_in_and_gets_a_new_link(client: Client) -> None:
+def test_an_unverified_email_cannot_sign_in_and_is_asked_for_a_new_code(client: Client) -> None:
     make_user("new@example.org", verified_email=False, two_factor=False)
     response = submit_password(client, "new@example.org", PASSWORD)
-    html = response.content.decode()
-    assert "Confirm your email address first" in html
+    assert response.status_code == 302
+    assert response["Location"] == "/account/confirm-email/"
     assert "_auth_user_id" not in client.session
+    run_tasks()
     assert mail.outbox[-1].subject == "Confirm your email address"
+    code = re.search(r"\b(\d{4}-\d{4})\b", mail.outbox[-1].body).group(1)
+
+    # Signing in again sends no second code: the first still works.
+    submit_password(client, "new@example.org", PASSWORD)
+    run_tasks()
+    assert len(mail.outbox) == 1
+    response = client.post("/account/confirm-email/", {"action": "verify", "code": code})
+    assert response["Location"] == "/account/sign-in/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_allauths_own_login_address_leads_to_the_two_factor_sign_in(client: Client, alice) -> None:
@@ -268,6 +279,7 @@ def test_confirmation_emails_are_not_resent_more_than_once_in_three_minutes(clie
     make_user("new@example.org", verified_email=False, two_factor=False)
     for _ in range(3):
         submit_password(client, "new@example.org", PASSWORD)
+    run_tasks()
     assert len(mail.outbox) == 1
 
 

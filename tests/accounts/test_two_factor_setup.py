@@ -171,3 +171,55 @@ def test_public_pages_show_nothing_of_the_account_part_way_through_set_up(newcom
     html = newcomer_client.get("/").content.decode()
     assert "Sign in" in html
     assert "Your space" not in html
+
+
+def test_the_set_up_page_opens_the_app_on_this_phone_and_groups_the_key_in_fours(newcomer_client: Client) -> None:
+    html = newcomer_client.get("/account/two-factor/set-up/").content.decode()
+    link = re.search(r'href="(otpauth://totp/[^"]+)"[^>]*>Open in my authenticator app<', html).group(1)
+    key_text = re.search(r'id="setup-key">([A-Z2-7 ]+)<', html).group(1)
+    assert all(len(group) == 4 for group in key_text.split())
+    assert f"secret={key_text.replace(' ', '')}" in link.replace("&amp;", "&")
+    assert f'data-copy-text="{key_text.replace(" ", "")}"' in html
+
+
+def test_a_wrong_code_puts_the_error_summary_first_linking_to_the_field(newcomer_client: Client) -> None:
+    html = newcomer_client.post("/account/two-factor/set-up/", {"code": "000000"}).content.decode()
+    main = html.split('id="main-content"')[1]
+    assert main.index("govuk-error-summary") < main.index("<h1")
+    assert '<a href="#id_code">That code did not work' in main
+    assert main.count("govuk-error-summary__title") == 1
+
+
+def test_nothing_private_is_in_the_navigation_before_set_up(newcomer_client: Client) -> None:
+    html = newcomer_client.get("/account/two-factor/set-up/").content.decode()
+    navigation = html.split('aria-label="Main"')[1].split("</nav>")[0]
+    for private in ["Your space", "Diary", "Settings", "Requests"]:
+        assert private not in navigation
+    assert "Sign out" in navigation
+    assert "Create an account" not in navigation
+
+
+def test_only_the_browser_that_typed_the_email_code_may_connect_the_first_authenticator(client: Client) -> None:
+    from tests.factories import run_tasks
+
+    client.post("/account/start/", {"is_16_or_over": "yes"})
+    client.post(
+        "/account/signup/",
+        {"email": "sam@example.org", "password1": PASSWORD, "password2": PASSWORD, "role": "victim"},
+    )
+    run_tasks()
+    code = re.search(r"\b(\d{4}-\d{4})\b", mail.outbox[-1].body).group(1)
+    assert client.post("/account/confirm-email/", {"action": "verify", "code": code})["Location"] == (
+        "/account/sign-in/"
+    )
+
+    # Someone else with the password, in another browser (or the mail app's own browser): no QR code.
+    other = Client()
+    submit_password(other, "sam@example.org", PASSWORD)
+    html = other.get("/account/", follow=True).content.decode()
+    assert 'id="setup-key"' not in html and "otpauth://" not in html
+
+    # The browser that typed the code: the set-up page.
+    submit_password(client, "sam@example.org", PASSWORD)
+    html = client.get("/account/", follow=True).content.decode()
+    assert 'id="setup-key"' in html and "otpauth://" in html

@@ -99,7 +99,7 @@ def test_a_visitor_who_is_not_safe_is_marked_at_risk_and_shown_999(client: Clien
     client.post("/chat/", {**START_FORM, "safe_now": "no"})
     conversation = Conversation.objects.get()
     assert conversation.at_risk
-    assert "call 999" in client.get("/chat/talk/").content.decode()
+    assert 'href="tel:999"' in client.get("/chat/talk/").content.decode()
 
 
 def test_the_chat_page_has_a_neutral_title_and_is_not_stored(client: Client, supporter: Any, settings: Any) -> None:
@@ -198,7 +198,7 @@ def test_the_contact_form_sends_a_request_to_the_caseworker_queue(client: Client
         "contact_method": "phone",
         "phone": "07700 900982",
         "safe_times": ["morning"],
-        "message_safe": "no",
+        "voicemail_safe": "no",
         "submission_token": "7b0c4c1e-3a3c-4a55-9f59-8d6c6f2f6f01",
     }
     assert client.post("/chat/talk/contact/", form).status_code == 302

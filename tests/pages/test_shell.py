@@ -77,7 +77,9 @@ def test_staff_see_only_the_menu_items_that_lead_somewhere(alice_client: Client)
     html = signed_in_client(caseworker).get("/").content.decode()
     assert ">Requests<" in html and ">Admin<" not in html
     # An editor (staff, not a caseworker) would get "page not found" from the queue: no item for it.
-    editor = signed_in_client(make_user("editor@example.org", is_staff=True))
+    editor_user = make_user("editor@example.org", is_staff=True)
+    editor_user.groups.add(Group.objects.get_or_create(name="Content editors")[0])
+    editor = signed_in_client(editor_user)
     html = editor.get("/").content.decode()
     assert ">Requests<" not in html and ">Admin<" in html
     assert editor.get("/staff/requests/").status_code == 404

@@ -45,15 +45,14 @@ def test_every_number_on_the_page_is_a_tap_to_call_link(client: Client, url: str
             assert number.number not in text_outside_links, number.name
 
 
-def test_get_help_now_lists_text_beside_the_phone_numbers_and_no_chat_that_is_not_there(client: Client) -> None:
+def test_get_help_now_lists_text_and_chat_beside_the_phone_numbers(client: Client) -> None:
     html = client.get("/help-now/").content.decode()
     assert '<a class="govuk-link app-tel" href="sms:85258">85258</a>' in html
     assert '<a class="govuk-link app-tel" href="tel:116123">116 123</a>' in html
     assert 'href="/get-support/out-of-hours/"' in html
-    # No live chat on this site yet: no page may offer one.
+    # The site's own live chat, where people look for help.
     for url in ["/help-now/", "/get-support/", "/"]:
-        assert "chat online" not in client.get(url).content.decode().lower()
-        assert 'id="live-chat"' not in client.get(url).content.decode()
+        assert 'href="/chat/"' in client.get(url).content.decode()
 
 
 def test_numbers_in_guide_and_rights_content_become_links() -> None:

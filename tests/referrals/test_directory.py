@@ -73,8 +73,29 @@ def test_a_bad_entry_stops_the_load_and_names_it(tmp_path: Path) -> None:
     assert not Organisation.objects.exists()
 
 
+def _every_page(client: Client, filters: dict | None = None) -> str:
+    """The directory's pages, one after another, as someone pressing Next would read them."""
+    pages, number = [], 1
+    while True:
+        html = client.get("/get-support/organisations/", {**(filters or {}), "page": number}).content.decode()
+        pages.append(html)
+        if 'rel="next"' not in html:
+            return "".join(pages)
+        number += 1
+
+
+def test_the_directory_comes_in_pages_of_ten_that_keep_the_filters(client: Client, directory: None) -> None:
+    total = Organisation.objects.count()
+    html = client.get("/get-support/organisations/", {"area": "national"}).content.decode()
+    assert html.count('class="govuk-summary-card"') == 10
+    assert 'href="?area=national&amp;page=2" rel="next"' in html
+    last = client.get("/get-support/organisations/", {"page": 999}).content.decode()
+    assert f"to {total} of {total}" in last
+    assert _every_page(client).count('class="govuk-summary-card"') == total
+
+
 def test_the_directory_is_public_and_shows_how_to_contact_each(client: Client, directory: None) -> None:
-    html = client.get("/get-support/organisations/").content.decode()
+    html = _every_page(client)
     assert f"{Organisation.objects.count()} organisations" in html
     assert "Report Fraud" in html
     assert 'href="tel:03001232040"' in html
@@ -82,7 +103,7 @@ def test_the_directory_is_public_and_shows_how_to_contact_each(client: Client, d
 
 
 def test_filter_by_need(client: Client, directory: None) -> None:
-    html = client.get("/get-support/organisations/", {"need": "stalking"}).content.decode()
+    html = _every_page(client, {"need": "stalking"})
     assert "National Stalking Helpline" in html
     assert "Report Fraud" not in html
     expected = Organisation.objects.filter(needs__slug="stalking").count()
@@ -93,17 +114,17 @@ def test_filter_by_area_includes_national_organisations_but_not_other_regions(cl
     east = Organisation.objects.filter(area="east-of-england").first()
     wales = Organisation.objects.filter(area="wales").first()
     assert east is not None and wales is not None
-    html = client.get("/get-support/organisations/", {"area": "east-of-england"}).content.decode()
+    html = _every_page(client, {"area": "east-of-england"})
     assert east.name in html
     assert "Report Fraud" in html
     assert wales.name not in html
-    html = client.get("/get-support/organisations/", {"area": "london"}).content.decode()
+    html = _every_page(client, {"area": "london"})
     assert east.name not in html
     assert "Report Fraud" in html
 
 
 def test_filters_combine(client: Client, directory: None) -> None:
-    html = client.get("/get-support/organisations/", {"need": "fraud-and-scams", "area": "national"}).content.decode()
+    html = _every_page(client, {"need": "fraud-and-scams", "area": "national"})
     assert "Report Fraud" in html
     assert "National Domestic Abuse Helpline" not in html
 

@@ -67,8 +67,9 @@ def test_a_websocket_scope_gives_the_same_address(settings: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_behind_a_proxy_allauths_sign_up_limit_is_per_visitor(settings: Any) -> None:
+def test_behind_a_proxy_the_sign_up_limit_is_per_visitor(settings: Any) -> None:
     settings.PROXY_COUNT = 1
+    settings.SIGNUP_ACCOUNTS_PER_HOUR = 10
 
     def sign_up(forwarded_for: str, n: int) -> int:
         client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
