@@ -104,11 +104,9 @@ def remove_second_factors(*, user: User) -> None:
 def _other_second_factor_models() -> list[Any]:
     from django.apps import apps
 
-    return (
-        [apps.get_model("django_otp_webauthn", "WebAuthnCredential")]
-        if apps.is_installed("django_otp_webauthn")
-        else []
-    )
+    # Passkeys, where installed; named by a variable so type checking does not need the app.
+    passkeys: str = "django_otp_webauthn.WebAuthnCredential"
+    return [apps.get_model(passkeys)] if apps.is_installed("django_otp_webauthn") else []
 
 
 @transaction.atomic
