@@ -11,6 +11,7 @@ urlpatterns = [
     path("rights/", include("guides.rights_urls")),
     path("", include("referrals.urls")),
     path("diary/", include("diary.urls")),
+    path("", include("situation.urls")),
     path("admin/", admin.site.urls),
 ]
 
