@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
-from guides import services
+from guides import services, tailoring
 from guides.forms import ActivityForm, SearchForm
 from guides.models import (
     ActivityAnswer,
-    Audience,
     Guide,
     GuideProgress,
     RightsPage,
@@ -28,6 +27,7 @@ from guides.models import (
     StepKind,
     Topic,
 )
+from situation.services import crime_types_for
 
 # --- Fetching, scoped to who is asking ----------------------------------------------------------
 
@@ -65,18 +65,21 @@ def _progress_for(request: HttpRequest, guide: Guide) -> GuideProgress | None:
 @public
 def topics(request: HttpRequest) -> HttpResponse:
     visible = Guide.objects.visible_to(request.user)
-    topic_list = list(
+    topic_list: list[Topic] = list(
         Topic.objects.published()
         .annotate(guide_count=Count("guides", filter=Q(guides__in=visible)))
         .filter(guide_count__gt=0)
         .order_by("order", "title")  # Meta.ordering does not apply to an aggregate query
     )
-    # Signed in, people see the topics written for them first (supporters: the supporter topics).
+    # Signed in, people see the topics for what happened to them first, then those written for their role.
     user: Any = request.user
-    if user.is_authenticated:
-        own = Audience.SUPPORTER if user.is_supporter else Audience.VICTIM
-        topic_list.sort(key=lambda topic: topic.audience != own)
-    return render(request, "guides/topics.html", {"topics": topic_list, "search_form": SearchForm()})
+    crime_types = crime_types_for(user)
+    topic_list = tailoring.order_topics(topic_list, user=user, crime_types=crime_types)
+    return render(
+        request,
+        "guides/topics.html",
+        {"topics": topic_list, "search_form": SearchForm(), "tailored": bool(crime_types)},
+    )
 
 
 @public

@@ -160,9 +160,7 @@ def send_reminder(*, reminder_id: int) -> bool:
     return True
 
 
-def next_deadline_in(
-    cases: list[CaseDates], *, crime_types: list[str]
-) -> tuple[CaseDates, rules.Entitlement] | None:
+def next_deadline_in(cases: list[CaseDates], *, crime_types: list[str]) -> tuple[CaseDates, rules.Entitlement] | None:
     """The nearest deadline still ahead that the person acts on, across their cases, for "Your space"."""
     found = []
     for case_dates in cases:
