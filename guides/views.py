@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
+from guides import search as site_search
 from guides import services, tailoring
 from guides.forms import ActivityForm, SearchForm
 from guides.models import (
@@ -294,16 +295,19 @@ def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    terms = form.terms() if form.is_bound else []
-    guides: list[Guide] = []
-    pages: list[RightsPage] = []
-    if terms:
-        guides = list(Guide.objects.visible_to(request.user).matching(terms).select_related("topic")[:50])
-        pages = list(RightsPage.objects.published().matching(terms)[:20])
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    groups, results, complete = site_search.search(query, user=request.user) if query else ([], [], True)
     return render(
         request,
         "guides/search.html",
-        {"form": form, "search_form": form, "terms": terms, "guides": guides, "pages": pages},
+        {
+            "form": form,
+            "search_form": form,
+            "terms": query.split(),
+            "results": results,
+            "complete": complete,
+            "understood": [group.typed for group in groups],
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

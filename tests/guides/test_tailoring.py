@@ -85,9 +85,9 @@ def test_a_witness_is_offered_the_witness_route_first(shipped: None) -> None:
     witness = make_user("dana@example.org", role=Role.WITNESS)
     page = signed_in_client(witness).get("/account/").content.decode()
     panel = page.split("Guides for witnesses", 1)[1].split("</ul>")[0]
-    assert _titles_in_order(panel, ["What being a witness involves", "Going to court as a witness"]) == [
+    assert _titles_in_order(panel, ["What being a witness involves", "Going to court to give evidence"]) == [
         "What being a witness involves",
-        "Going to court as a witness",
+        "Going to court to give evidence",
     ]
 
 
