@@ -16,11 +16,34 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from guides.models import Guide, RightsPage, Status, Step, Topic
+from situation.models import CrimeType
+
+
+class CrimeTypesField(forms.TypedMultipleChoiceField):
+    """Tags for what happened, ticked from the fixed list that people choose from."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        kwargs.update(choices=CrimeType.choices, widget=forms.CheckboxSelectMultiple, required=False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value if isinstance(value, list) else []
+
+
+class TaggedForm(forms.ModelForm):
+    crime_types = CrimeTypesField(
+        label="Helps with",
+        help_text="What happened to the people this helps most. People who told us this see it first.",
+    )
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ("title", "order", "audience", "published", "guide_count")
+    form = TaggedForm
+    list_display = ("title", "order", "audience", "published", "guide_count", "helps_with")
     list_editable = ("order", "published")
     list_filter = ("published", "audience")
     search_fields = ("title", "summary")
@@ -32,6 +55,15 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="Guides", ordering="guide_count")
     def guide_count(self, topic: Any) -> int:
         return topic.guide_count
+
+    @admin.display(description="Helps with")
+    def helps_with(self, topic: Topic) -> str:
+        return _labels(topic.crime_types)
+
+
+def _labels(values: list[str]) -> str:
+    labels = dict(CrimeType.choices)
+    return ", ".join(str(labels.get(value, value)) for value in values) or "-"
 
 
 class LinesField(forms.CharField):
@@ -110,7 +142,8 @@ class StepInline(admin.StackedInline):
 
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
-    list_display = ("title", "topic", "audience", "status", "members_only", "minutes", "order")
+    form = TaggedForm
+    list_display = ("title", "topic", "audience", "status", "members_only", "minutes", "order", "helps_with")
     list_filter = ("status", "audience", "members_only", "topic")
     search_fields = ("title", "summary", "slug")
     list_select_related = ("topic",)
@@ -122,6 +155,7 @@ class GuideAdmin(admin.ModelAdmin):
         "slug",
         "summary",
         "audience",
+        "crime_types",
         "members_only",
         "minutes",
         "order",
@@ -130,6 +164,10 @@ class GuideAdmin(admin.ModelAdmin):
     )
     inlines = (StepInline,)
     actions = ("publish", "unpublish")
+
+    @admin.display(description="Helps with")
+    def helps_with(self, guide: Guide) -> str:
+        return _labels(guide.crime_types)
 
     @admin.display(description="Preview")
     def preview_link(self, guide: Guide) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guides.rendering import render_markdown
+from situation.models import CrimeType
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 class Audience(models.TextChoices):
     VICTIM = "victim", "People affected by crime (victims and witnesses)"
+    WITNESS = "witness", "Witnesses, and anyone going to court"
     SUPPORTER = "supporter", "People supporting someone"
     EVERYONE = "everyone", "Everyone"
 
@@ -31,12 +33,24 @@ class Status(models.TextChoices):
 
 
 def audiences_for_role(role: str | None) -> list[str]:
-    """Supporters see guides for supporters; victims and witnesses see guides for them; all see "everyone"."""
+    """Supporters see guides for supporters; victims and witnesses see guides for both; all see "everyone".
+
+    Witness guides are for victims too: many victims are asked to give evidence.
+    """
     from accounts.models import Role
 
     if role == Role.SUPPORTER:
         return [Audience.SUPPORTER, Audience.EVERYONE]
-    return [Audience.VICTIM, Audience.EVERYONE]
+    return [Audience.VICTIM, Audience.WITNESS, Audience.EVERYONE]
+
+
+def own_audience(role: str | None) -> str:
+    """The audience whose guides a person in this role is offered first."""
+    from accounts.models import Role
+
+    if role == Role.SUPPORTER:
+        return Audience.SUPPORTER
+    return Audience.WITNESS if role == Role.WITNESS else Audience.VICTIM
 
 
 # Guide URLs sit beside these fixed paths under /guides/.
@@ -46,6 +60,20 @@ RESERVED_GUIDE_SLUGS = frozenset({"topics", "search", "things-that-help-me", "pr
 def validate_guide_slug(value: str) -> None:
     if value in RESERVED_GUIDE_SLUGS:
         raise ValidationError("This web address is used by another page. Choose a different one.")
+
+
+def validate_crime_types(value: Any) -> None:
+    if not isinstance(value, list) or not all(item in CrimeType.values for item in value):
+        raise ValidationError(f"Choose from: {', '.join(CrimeType.values)}.")
+
+
+def crime_types_field() -> models.JSONField:
+    return models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_crime_types],
+        help_text="What happened to the people this helps most. Those people see it first.",
+    )
 
 
 def _hits(field: str, terms: list[str]) -> Any:
@@ -70,6 +98,7 @@ class Topic(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Position on the topics page (lower first).")
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.VICTIM)
     published = models.BooleanField(default=False, help_text="Shown on the topics page.")
+    crime_types = crime_types_field()
     # Which version of the shipped file this row was last loaded from (see services.load_shipped_content).
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -122,6 +151,7 @@ class Guide(models.Model):
     minutes = models.PositiveSmallIntegerField(default=10, help_text="Estimated minutes to work through.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     order = models.PositiveIntegerField(default=0, help_text="Position within its topic (lower first).")
+    crime_types = crime_types_field()
     updated_at = models.DateTimeField(auto_now=True)
     # Which version of the shipped file this row was last loaded from (see services.load_shipped_content).
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -155,6 +185,10 @@ class Guide(models.Model):
         steps = self.ordered_steps()
         index = _index_of(step, steps)
         return steps[index - 1] if index else None
+
+    def helps_with(self) -> set[str]:
+        """The crime types this guide helps with: its own tags and its topic's."""
+        return {*self.crime_types, *self.topic.crime_types}
 
     def publication_problems(self, steps: list[Step] | None = None) -> list[str]:
         """Why this guide cannot be published as it is (empty when it can)."""

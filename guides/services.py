@@ -204,6 +204,7 @@ def _load_topic_file(path: Path, counts: dict[str, int]) -> None:
             "summary": topic_data["summary"].strip(),
             "order": topic_data.get("order", 0),
             "audience": topic_data.get("audience", Audience.VICTIM),
+            "crime_types": topic_data.get("crime_types", []),
         },
         _fingerprint(topic_data),
         counts,
@@ -218,6 +219,7 @@ def _load_topic_file(path: Path, counts: dict[str, int]) -> None:
             "members_only": guide_data.get("members_only", False),
             "minutes": guide_data.get("minutes", 10),
             "order": index * 10,
+            "crime_types": guide_data.get("crime_types", []),
         }
         guide, changed = _upsert(
             Guide,

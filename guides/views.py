@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
-from guides import services
+from guides import search as site_search
+from guides import services, tailoring
 from guides.forms import ActivityForm, SearchForm
 from guides.models import (
     ActivityAnswer,
-    Audience,
     Guide,
     GuideProgress,
     RightsPage,
@@ -28,6 +28,7 @@ from guides.models import (
     StepKind,
     Topic,
 )
+from situation.services import crime_types_for
 
 # --- Fetching, scoped to who is asking ----------------------------------------------------------
 
@@ -65,18 +66,21 @@ def _progress_for(request: HttpRequest, guide: Guide) -> GuideProgress | None:
 @public
 def topics(request: HttpRequest) -> HttpResponse:
     visible = Guide.objects.visible_to(request.user)
-    topic_list = list(
+    topic_list: list[Topic] = list(
         Topic.objects.published()
         .annotate(guide_count=Count("guides", filter=Q(guides__in=visible)))
         .filter(guide_count__gt=0)
         .order_by("order", "title")  # Meta.ordering does not apply to an aggregate query
     )
-    # Signed in, people see the topics written for them first (supporters: the supporter topics).
+    # Signed in, people see the topics for what happened to them first, then those written for their role.
     user: Any = request.user
-    if user.is_authenticated:
-        own = Audience.SUPPORTER if user.is_supporter else Audience.VICTIM
-        topic_list.sort(key=lambda topic: topic.audience != own)
-    return render(request, "guides/topics.html", {"topics": topic_list, "search_form": SearchForm()})
+    crime_types = crime_types_for(user)
+    topic_list = tailoring.order_topics(topic_list, user=user, crime_types=crime_types)
+    return render(
+        request,
+        "guides/topics.html",
+        {"topics": topic_list, "search_form": SearchForm(), "tailored": bool(crime_types)},
+    )
 
 
 @public
@@ -291,16 +295,19 @@ def remove_item(request: HttpRequest, pk: int) -> HttpResponse:
 @public
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    terms = form.terms() if form.is_bound else []
-    guides: list[Guide] = []
-    pages: list[RightsPage] = []
-    if terms:
-        guides = list(Guide.objects.visible_to(request.user).matching(terms).select_related("topic")[:50])
-        pages = list(RightsPage.objects.published().matching(terms)[:20])
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    groups, results, complete = site_search.search(query, user=request.user) if query else ([], [], True)
     return render(
         request,
         "guides/search.html",
-        {"form": form, "search_form": form, "terms": terms, "guides": guides, "pages": pages},
+        {
+            "form": form,
+            "search_form": form,
+            "terms": query.split(),
+            "results": results,
+            "complete": complete,
+            "understood": [group.typed for group in groups],
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

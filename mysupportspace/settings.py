@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "diary",
     "referrals",
     "chat",
+    "situation",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("diary/", include("diary.urls")),
     path("", include("chat.urls")),
+    path("", include("situation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,14 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Prefetch, When
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
-from accounts.models import Role
-from guides.models import Audience, Guide
+from guides.models import Guide
+from guides.tailoring import suggested_guides
 from mysupportspace.client_address import client_address
 from referrals import forms, limits, services
 from referrals.hours import describe_moments, service_hours
@@ -38,6 +38,7 @@ from referrals.models import (
     UrgencyReason,
     is_caseworker,
 )
+from situation.services import crime_types_for
 
 OUTCOME_SESSION = "referrals_impact_outcome"
 REASONS_SESSION = "referrals_impact_reasons"
@@ -96,15 +97,9 @@ def _result_page(request: HttpRequest, *, outcome: Outcome, check: ImpactCheck |
 
 
 def _recommended_guides(user: Any) -> list[Guide]:
-    """A few guides for this person: general coping guides first (or, for supporters, guides on supporting)."""
-    role = user.role if user.is_authenticated else None
-    first = Audience.SUPPORTER if role == Role.SUPPORTER else Audience.EVERYONE
-    guides = Guide.objects.visible_to(user).for_role(role).select_related("topic")
-    return list(
-        guides.annotate(first=Case(When(audience=first, then=0), default=1)).order_by(
-            "first", "topic__order", "order", "title"
-        )[:4]
-    )
+    """A few guides for this person: those for what happened first (if they told us), then general coping
+    guides (or, for supporters and witnesses, the guides written for them)."""
+    return suggested_guides(user=user, crime_types=crime_types_for(user), limit=4, coping_first=True)
 
 
 def my_support(request: HttpRequest) -> HttpResponse:

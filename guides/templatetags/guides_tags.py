@@ -9,8 +9,11 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.models import Role
 from guides.models import Guide, GuideProgress, SavedItem, Step
 from guides.rendering import sanitise
+from guides.tailoring import suggested_guides
+from situation.services import crime_types_for
 
 register = template.Library()
 
@@ -25,9 +28,8 @@ def sanitised(html: str) -> SafeString:
 
 @register.inclusion_tag("guides/_home_panel.html", takes_context=True)
 def guides_panel(context: dict[str, Any]) -> dict[str, Any]:
-    """Continue where you left off, guides recommended for the person's role, and things that help them.
-
-    Four queries whatever the number of guides or progress rows.
+    """Continue where you left off, guides suggested for what happened and the person's role, and things
+    that help them. Five queries whatever the number of guides or progress rows.
     """
     user = context["request"].user
     visible = Guide.objects.visible_to(user)
@@ -52,15 +54,13 @@ def guides_panel(context: dict[str, Any]) -> dict[str, Any]:
                 "url": reverse("guides:step", kwargs={"slug": progress.guide.slug, "number": number}),
             }
         )
-    recommended = list(
-        visible.for_role(user.role)
-        .exclude(progress__user=user)
-        .select_related("topic")
-        .order_by("-audience", "topic__order", "order")[:PANEL_ROWS]
-    )
+    crime_types = crime_types_for(user)
+    recommended = suggested_guides(user=user, crime_types=crime_types, limit=PANEL_ROWS, exclude_started=True)
     return {
         "continuing": continuing,
         "recommended": recommended,
+        "tailored": bool(crime_types),
+        "is_witness": user.role == Role.WITNESS,
         "saved_count": SavedItem.objects.filter(user=user).count(),
         "is_supporter": user.is_supporter,
     }

@@ -69,6 +69,8 @@ def _sign_up_and_set_up(page: Page, server_url: str, axe: Axe) -> tuple[str, lis
     codes = [code.inner_text() for code in page.locator(".app-backup-codes code").all()]
     assert len(codes) == 10
     page.get_by_role("link", name="I have kept my codes safe").click()
+    expect(page.locator("h1")).to_have_text("Would you like to tell us what happened?")
+    page.get_by_role("button", name="Skip this question").click()
     expect(page.locator("h1")).to_have_text("Your space")
     assert_accessible(axe, page)
     return key_text, codes

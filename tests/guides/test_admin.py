@@ -242,3 +242,49 @@ def test_an_uploaded_video_is_served_whole_or_in_the_parts_a_browser_asks_for(cl
     guide.status = Status.DRAFT
     guide.save()
     assert client.get(f"/guides/steps/{step.pk}/video/").status_code == 404
+
+
+# --- Tagging with what happened ----------------------------------------------------------------
+
+
+def test_editors_tag_a_guide_with_the_crime_types_it_helps_with(editor_client: Client) -> None:
+    topic = make_topic()
+    page = editor_client.get("/admin/guides/guide/add/").content.decode()
+    assert 'value="burglary"' in page and "Helps with" in page
+
+    response = editor_client.post(
+        "/admin/guides/guide/add/", _guide_form(topic.pk, [], crime_types=["burglary", "theft-or-robbery"])
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Guide.objects.get(slug="coping-with-flashbacks").crime_types == ["burglary", "theft-or-robbery"]
+    assert (
+        "Burglary (someone broke into my home), Theft or robbery"
+        in editor_client.get("/admin/guides/guide/").content.decode()
+    )
+
+
+def test_editors_tag_a_topic(editor_client: Client) -> None:
+    topic = make_topic()
+    response = editor_client.post(
+        f"/admin/guides/topic/{topic.pk}/change/",
+        {
+            "slug": topic.slug,
+            "title": topic.title,
+            "summary": topic.summary,
+            "order": "1",
+            "audience": "victim",
+            "published": "on",
+            "crime_types": ["fraud"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    topic.refresh_from_db()
+    assert topic.crime_types == ["fraud"]
+
+
+def test_an_unknown_crime_type_is_refused(editor_client: Client) -> None:
+    topic = make_topic()
+    response = editor_client.post("/admin/guides/guide/add/", _guide_form(topic.pk, [], crime_types=["piracy"]))
+    assert response.status_code == 200
+    assert not Guide.objects.filter(slug="coping-with-flashbacks").exists()
