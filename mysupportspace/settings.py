@@ -68,8 +68,11 @@ MIDDLEWARE = [
     "pages.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
+    # Runs sync or async as the server does (ServeStatic's own is async-only, and under gunicorn
+    # would switch to async and back on every request).
+    "pages.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleClockMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,7 +230,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Read from the cache (Redis in production) and written through to the database, so a page
+# costs no query for the session, and a cache that empties or goes away loses nobody's session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Not saved on every request: accounts.middleware.IdleClockMiddleware saves it when it changed,
+# or once a minute to keep the idle clock running.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -20,6 +20,9 @@ from django.db import connection
 from deploy.topology import NGINX, Service, Topology, free_port, unit_command
 
 pytestmark = [
+    # The servers read what the test wrote, so it must be committed; rows that migrations made
+    # (staff groups) are put back afterwards for the tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.nginx,
     pytest.mark.skipif(
         not os.path.exists(NGINX) and os.environ.get("REQUIRE_NGINX") != "1",
@@ -72,7 +75,7 @@ def _hammer(url: str) -> tuple[list[int], int]:
 
 
 @pytest.fixture
-def production(transactional_db: None) -> Iterator[Topology]:
+def production() -> Iterator[Topology]:
     _on_postgresql()
     topology = Topology(env=_test_database_env(), http_workers=2, websocket_processes=1, with_worker=False)
     topology.start()
@@ -90,7 +93,7 @@ def test_pages_through_nginx_and_gunicorn_keep_connections_bounded(production: T
     assert _server_connections() <= 3 * POOL_SIZE
 
 
-def test_asgi_keeps_connections_bounded(transactional_db: None, tmp_path: Any) -> None:
+def test_asgi_keeps_connections_bounded(tmp_path: Any) -> None:
     """Daphne runs each request in a new thread: the case that leaked one connection per request."""
     _on_postgresql()
     port = free_port()
