@@ -89,9 +89,12 @@ lint: setup
 	SECRET_KEY="$$(cat var/secret_key)-production-like-check" SITE_HTTPS=1 ALLOWED_HOSTS=support.example.org DIARY_KEYRING="$$(cat var/diary_keyring)" \
 		$(MANAGE) check --deploy --fail-level WARNING
 
-# Page-cost benchmarks: every script in bench/ sets up its own throw-away database and prints its figures.
+# Page-cost benchmarks, each on a throw-away database of its own, printing figures (never asserting
+# them): every page beside the framework floor behind nginx and gunicorn on its own PostgreSQL and
+# Redis (bench/pages.py; installs wrk if missing), then the diary at 2,000 entries in-process.
 bench: setup
-	for script in bench/*.py; do $(LOCAL_ENV) $(BIN)/python $$script || exit 1; done
+	$(LOCAL_ENV) $(BIN)/python bench/pages.py $(BENCH_ARGS)
+	$(LOCAL_ENV) $(BIN)/python bench/diary_chart.py
 
 typecheck: setup
 	$(LOCAL_ENV) $(BIN)/mypy .

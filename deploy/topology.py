@@ -73,7 +73,8 @@ def nginx_site(*, listen_port: int, http_port: int, websocket_ports: list[int]) 
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{http_port};"),
         (
             "server 127.0.0.1:8100;\n    server 127.0.0.1:8101;",
-            "\n    ".join(f"server 127.0.0.1:{port};" for port in websocket_ports),
+            # An upstream needs a server: with no websocket processes, one marked down.
+            "\n    ".join(f"server 127.0.0.1:{port};" for port in websocket_ports) or "server 127.0.0.1:9 down;",
         ),
         (INSTALLED_ROOT, str(APP_ROOT)),
     ]
@@ -160,6 +161,8 @@ class Topology:
     http_workers: int = 2
     websocket_processes: int = 2
     with_worker: bool = True
+    # Another WSGI application in the same place (`make bench` serves its floor this way).
+    http_application: str = ""
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mysupportspace-serve-")))
     services: dict[str, Service] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -178,9 +181,12 @@ class Topology:
         self.listen_port = self.listen_port or free_port()
         http_port = free_port()
         websocket_ports = [free_port() for _ in range(self.websocket_processes)]
+        http_command = unit_command("mysupportspace-http.service")
+        if self.http_application:
+            http_command = [self.http_application if arg.endswith(":application") else arg for arg in http_command]
         self._service(
             "http",
-            unit_command("mysupportspace-http.service"),
+            http_command,
             port=http_port,
             HTTP_BIND=f"127.0.0.1:{http_port}",
             WEB_CONCURRENCY=str(self.http_workers),
