@@ -25,6 +25,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.nginx,
     pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL"), reason="connection pooling is about PostgreSQL (DATABASE_URL)"
+    ),
+    pytest.mark.skipif(
         not os.path.exists(NGINX) and os.environ.get("REQUIRE_NGINX") != "1",
         reason="nginx is not installed (apt-get install nginx-light)",
     ),
@@ -33,11 +36,6 @@ pytestmark = [
 POOL_SIZE = 2
 SERVER_NAME = "server under test"
 REQUESTS = 200
-
-
-def _on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("connection pooling is about PostgreSQL (DATABASE_URL)")
 
 
 def _test_database_env() -> dict[str, str]:
@@ -76,7 +74,6 @@ def _hammer(url: str) -> tuple[list[int], int]:
 
 @pytest.fixture
 def production() -> Iterator[Topology]:
-    _on_postgresql()
     topology = Topology(env=_test_database_env(), http_workers=2, websocket_processes=1, with_worker=False)
     topology.start()
     try:
@@ -95,7 +92,6 @@ def test_pages_through_nginx_and_gunicorn_keep_connections_bounded(production: T
 
 def test_asgi_keeps_connections_bounded(tmp_path: Any) -> None:
     """Daphne runs each request in a new thread: the case that leaked one connection per request."""
-    _on_postgresql()
     port = free_port()
     daphne = Service(
         "daphne",
