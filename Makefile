@@ -8,7 +8,7 @@ LOCAL_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DIARY_KEYRING="$
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast setup migrate content static lint typecheck bench superuser clean
+.PHONY: run serve test test-fast setup migrate content static lint typecheck bench soak superuser clean
 
 # The web server and, beside it, the background worker that delivers hand-offs and emails.
 # Ctrl+C (or the server stopping for any reason) stops the worker too; the worker finishes the
@@ -21,6 +21,19 @@ run: setup migrate content
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production topology on this machine, from deploy/ as it is: nginx in front (PORT, default
+# 8080), gunicorn for pages and Daphne for the chat's websockets, one of each per core, and the
+# task worker. Needs PostgreSQL and Redis; refuses to start without them.
+serve: setup
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+		echo "make serve needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis), for example:"; \
+		echo "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/mysupportspace REDIS_URL=redis://127.0.0.1:6379/0 make serve"; \
+		echo "(make run serves the embedded default without them)"; exit 2; fi
+	$(LOCAL_ENV) $(MANAGE) migrate --noinput
+	$(LOCAL_ENV) $(MANAGE) load_content
+	$(LOCAL_ENV) $(MANAGE) sweep_handoffs --verbosity 0
+	@export $(LOCAL_ENV); $(BIN)/python deploy/serve.py
 
 test: setup
 	$(LOCAL_ENV) $(BIN)/pytest $(PYTEST_ARGS)
@@ -76,9 +89,12 @@ lint: setup
 	SECRET_KEY="$$(cat var/secret_key)-production-like-check" SITE_HTTPS=1 ALLOWED_HOSTS=support.example.org DIARY_KEYRING="$$(cat var/diary_keyring)" \
 		$(MANAGE) check --deploy --fail-level WARNING
 
-# Page-cost benchmarks: every script in bench/ sets up its own throw-away database and prints its figures.
+# Page-cost benchmarks, each on a throw-away database of its own, printing figures (never asserting
+# them): every page beside the framework floor behind nginx and gunicorn on its own PostgreSQL and
+# Redis (bench/pages.py; installs wrk if missing), then the diary at 2,000 entries in-process.
 bench: setup
-	for script in bench/*.py; do $(LOCAL_ENV) $(BIN)/python $$script || exit 1; done
+	$(LOCAL_ENV) $(BIN)/python bench/pages.py $(BENCH_ARGS)
+	$(LOCAL_ENV) $(BIN)/python bench/diary_chart.py
 
 typecheck: setup
 	$(LOCAL_ENV) $(BIN)/mypy .

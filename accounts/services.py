@@ -7,6 +7,7 @@ import binascii
 import contextlib
 import datetime
 import math
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -220,7 +221,14 @@ def end_other_sessions(*, user: User, keep_session_key: str | None = None) -> No
         for session in Session.objects.exclude(session_key=keep_session_key or "").iterator()
         if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(pk__in=stale).delete()
+    _delete_sessions(stale)
+
+
+def _delete_sessions(session_keys: list[str]) -> None:
+    """Through the session engine, so a cached copy (SESSION_ENGINE cached_db) goes too."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in session_keys:
+        store().delete(session_key)
 
 
 def after_password_reset(*, user: User) -> None:
@@ -375,7 +383,7 @@ def erase_account_traces(user: User) -> None:
     stale = [
         session.pk for session in Session.objects.iterator() if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(pk__in=stale).delete()
+    _delete_sessions(stale)
 
 
 @transaction.atomic

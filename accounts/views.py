@@ -219,6 +219,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
     """Called by the idle-timeout warning when the person chooses to stay signed in."""
+    # Always written, so the full idle time starts again now, as the warning's countdown does.
+    request.session.modified = True
     return HttpResponse(status=204)
 
 

@@ -70,8 +70,11 @@ MIDDLEWARE = [
     "pages.middleware.CompressionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
+    # Runs sync or async as the server does (ServeStatic's own is async-only, and under gunicorn
+    # would switch to async and back on every request).
+    "pages.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleClockMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,7 +113,24 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or postgresql:// URL.")
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Each server process keeps a small pool of connections (psycopg_pool through Django's
+    # OPTIONS["pool"]) and lends one to each request, whatever thread runs it. Without it, ASGI
+    # runs every request in a new thread that opened a connection of its own and kept it: 100
+    # requests left 100 connections, until PostgreSQL refused everyone. With the pool, a
+    # process never holds more than DATABASE_POOL_MAX_SIZE, and the pool checks a connection
+    # is alive before lending it, so a restarted PostgreSQL costs one failed request at most.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=1),
+        # A request waits this long for a free connection, then fails with a calm error page.
+        "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10, minimum=1),
+        # Connections are replaced now and then so none outlives a PostgreSQL restart for long.
+        "max_lifetime": 30 * 60,
+        "max_idle": 5 * 60,
+        # After PostgreSQL went away, reconnect attempts go on for this long before giving up.
+        "reconnect_timeout": 60,
+    }
 else:
     DATABASES = {
         "default": {
@@ -227,7 +247,12 @@ SIGNUP_ACCOUNTS_PER_HOUR = env_int("SIGNUP_ACCOUNTS_PER_HOUR", 30, minimum=1)
 # The session ends when the browser closes and after SESSION_IDLE_MINUTES without a request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Read from the cache (Redis in production) and written through to the database, so a page
+# costs no query for the session, and a cache that empties or goes away loses nobody's session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Not saved on every request: accounts.middleware.IdleClockMiddleware saves it when it changed,
+# or once a minute to keep the idle clock running.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.middleware import idle_seconds_left
 from pages.navigation import main_navigation
 
 
@@ -16,6 +17,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "neutral_page_title": settings.NEUTRAL_PAGE_TITLE,
         "supportline_number": settings.SUPPORTLINE_NUMBER,
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_idle_seconds": idle_seconds_left(request) if _signed_in(request) else None,
         "main_navigation": main_navigation(request),
     }
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

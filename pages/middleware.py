@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 import brotli
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from asgiref.sync import iscoroutinefunction
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
+from servestatic.middleware import ServeStaticMiddleware
 
 ACCEPTS_BROTLI = re.compile(r"\bbr\b")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
@@ -81,3 +85,45 @@ class CompressionMiddleware(GZipMiddleware):
             and len(response.content) >= 200
             and bool(ACCEPTS_BROTLI.search(request.headers.get("Accept-Encoding", "")))
         )
+
+
+class StaticFilesMiddleware(ServeStaticMiddleware):
+    """ServeStatic's middleware, able to run synchronously as well.
+
+    ServeStatic's own is async-only: under a WSGI server (gunicorn, which serves our pages) and
+    above sync middleware, Django would switch between sync and async twice on every request
+    just to ask whether the path is a static file (measured: 1.7 ms of a 2.8 ms page). This one
+    runs in whichever mode the stack around it runs. In production nginx serves /static/ itself.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        is_async = iscoroutinefunction(get_response)
+
+        async def placeholder(request: HttpRequest) -> HttpResponseBase:
+            raise NotImplementedError
+
+        super().__init__(get_response if is_async else placeholder)
+        self.get_response = get_response  # type: ignore[assignment]
+        self.is_async = is_async
+        if not is_async:
+            # Undo the coroutine mark ServeStatic's __init__ set, so Django calls us synchronously.
+            with contextlib.suppress(AttributeError):
+                del self._is_coroutine  # type: ignore[attr-defined]
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return super().__call__(request)
+        static_file = self.find_file(request.path_info) if self.autorefresh else self.files.get(request.path_info)
+        if static_file is None:
+            return self.get_response(request)
+        served = static_file.get_response(request.method or "GET", request.META)
+        response = FileResponse(served.file) if served.file is not None else HttpResponse()
+        response.status_code = int(served.status)
+        del response["Content-Type"]
+        for key, value in served.headers:
+            if value is not None:
+                response[key] = value
+        return response
