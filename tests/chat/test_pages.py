@@ -213,8 +213,8 @@ def test_the_contact_form_sends_a_request_to_the_caseworker_queue(client: Client
 
 
 def test_the_console_takes_the_next_chat_and_opens_it(supporter_client: Client, supporter: Any) -> None:
-    at_risk = start("Unsafe", at_risk=True)
     start("Other")
+    at_risk = start("Unsafe", at_risk=True)
     page = supporter_client.get("/staff/chat/").content.decode()
     assert page.index("Unsafe") < page.index("Other") and "Not safe or at risk" in page
     response = supporter_client.post("/staff/chat/take/")
