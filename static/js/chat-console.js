@@ -1,4 +1,4 @@
-// The supporter console, made live: when the queue changes the lists are fetched again; when a new
+// The supporter console and the supervisors' board, made live: when the queue changes the lists are fetched again; when a new
 // chat arrives a short tone plays and the tab title changes until the page is looked at. Staff side only.
 (function () {
   "use strict";

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 from typing import Any
 
 import pytest
@@ -21,6 +22,19 @@ VISITOR_ADDRESS = "203.0.113.7"
 def chat_keyring(settings: Any) -> str:
     settings.DIARY_KEYRING = KEYRING
     return KEYRING
+
+
+@pytest.fixture(autouse=True)
+def chat_groups_and_lists(db: None) -> None:
+    """What the data migration ships (groups, outcomes, canned responses), made again for each test:
+    a transactional test empties the tables, and a reused test database keeps them empty."""
+    from django.apps import apps
+
+    shipped_data_migration().create(apps, None)
+
+
+def shipped_data_migration() -> Any:
+    return importlib.import_module("chat.migrations.0002_groups_outcomes_and_canned_responses")
 
 
 def make_supporter(email: str, *, group: str = CHAT_SUPPORTERS_GROUP, available: bool = True) -> Any:

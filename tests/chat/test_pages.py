@@ -213,8 +213,8 @@ def test_the_contact_form_sends_a_request_to_the_caseworker_queue(client: Client
 
 
 def test_the_console_takes_the_next_chat_and_opens_it(supporter_client: Client, supporter: Any) -> None:
-    at_risk = start("Unsafe", at_risk=True)
     start("Other")
+    at_risk = start("Unsafe", at_risk=True)
     page = supporter_client.get("/staff/chat/").content.decode()
     assert page.index("Unsafe") < page.index("Other") and "Not safe or at risk" in page
     response = supporter_client.post("/staff/chat/take/")
@@ -311,3 +311,35 @@ def test_create_staff_accepts_the_chat_groups(db: None) -> None:
 def test_visitor_client_helper_reaches_the_chat(supporter: Any) -> None:
     conversation = start()
     assert visitor_client(conversation).get("/chat/talk/").status_code == 200
+
+
+def test_a_kept_copy_is_in_download_my_data_and_goes_with_the_account(
+    alice_client: Client, alice: Any, supporter: Any
+) -> None:
+    from accounts import services as accounts
+
+    alice_client.post("/chat/", START_FORM)
+    conversation = Conversation.objects.get()
+    services.take_next_chat(supporter=supporter)
+    alice_client.post("/chat/talk/end/")
+    alice_client.post("/chat/ended/", {"keep_copy": "on"})
+    assert accounts.export_data(user=alice)["chat"][0]["nickname"] == "Sam"
+    accounts.delete_account(user=alice)
+    assert not Conversation.objects.filter(pk=conversation.pk).exists()
+
+
+def test_the_chat_pages_load_in_a_fixed_number_of_queries(
+    client: Client, supporter: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.post("/chat/", START_FORM)
+    conversation = Conversation.objects.get()
+    services.take_next_chat(supporter=supporter)
+    for number in range(30):
+        services.send_visitor_message(conversation=conversation, text=f"Line {number}")
+    staff = signed_in_client(supporter)
+    with django_assert_max_num_queries(9):
+        assert "Line 29" in client.get("/chat/talk/").content.decode()
+    with django_assert_max_num_queries(16):
+        assert "Line 29" in staff.get(f"/staff/chat/{conversation.pk}/").content.decode()
+    with django_assert_max_num_queries(15):
+        assert staff.get("/staff/chat/").status_code == 200

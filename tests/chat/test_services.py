@@ -254,3 +254,21 @@ def test_only_chat_supporters_can_make_themselves_available(bob: Any) -> None:
     with pytest.raises(ChatError):
         services.set_availability(supporter=bob, available=True)
     make_supporter("carol@example.org")
+
+
+def test_the_data_migration_ships_the_groups_outcomes_and_canned_responses_and_is_safe_to_repeat() -> None:
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from chat.models import CannedResponse, WrapUpOutcome
+    from tests.chat.conftest import shipped_data_migration
+
+    Group.objects.filter(name__in=["Chat supporters", "Chat supervisors"]).delete()
+    WrapUpOutcome.objects.all().delete()
+    CannedResponse.objects.all().delete()
+    shipped_data_migration().create(apps, None)
+    shipped_data_migration().create(apps, None)
+    assert Group.objects.filter(name__in=["Chat supporters", "Chat supervisors"]).count() == 2
+    assert WrapUpOutcome.objects.count() == 7
+    titles = set(CannedResponse.objects.values_list("title", flat=True))
+    assert {"Greeting", "Checking in after silence", "In danger: call 999", "Confidentiality", "Signposting"} <= titles
