@@ -114,7 +114,9 @@ def test_a_person_at_severe_impact_reaches_a_caseworker_who_claims_the_request(
     expect(first_row).to_contain_text("Severe impact")
     assert_accessible(axe, staff)
     first_row.get_by_role("link", name=support_request.reference).click()
-    expect(staff.locator(".app-referrals-safe-contact")).to_contain_text("Not safe: do not leave a voicemail")
+    expect(staff.locator(".app-referrals-safe-contact")).to_contain_text(
+        "If they do not answer, do not leave a voicemail."
+    )
     expect(staff.locator(".app-referrals-safe-contact")).to_contain_text("bluebell")
     assert_accessible(axe, staff)
     staff.get_by_role("button", name="Claim this request").click()
@@ -253,7 +255,7 @@ def test_signed_in_and_staff_pages_have_no_accessibility_violations(
     browser: Browser, server_url: str, axe: Axe
 ) -> None:
     alice = _alice_asks_for_a_caseworker()
-    services.register_with_silvercloud(user=alice, name="Al", topics=["Sleep"], submission_token=uuid.uuid4())
+    services.register_with_silvercloud(user=alice, name="Al", topics=["sleep"], submission_token=uuid.uuid4())
     Handoff.objects.filter(destination="silvercloud").update(status=HandoffStatus.FAILED)
     page = _signed_in(browser.new_context().new_page(), server_url, alice)
     for path in ["/account/", "/get-support/yours/", "/get-support/silvercloud/consent/"]:
