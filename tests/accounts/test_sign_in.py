@@ -207,6 +207,7 @@ def test_backup_codes_are_stored_only_as_hashes(alice) -> None:
         assert all(plain not in value for value in stored)
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker commits as it goes
 def test_an_unverified_email_cannot_sign_in_and_is_asked_for_a_new_code(client: Client) -> None:
     make_user("new@example.org", verified_email=False, two_factor=False)
     response = submit_password(client, "new@example.org", PASSWORD)
@@ -275,6 +276,7 @@ def test_the_idle_warning_is_on_private_pages(alice_client: Client) -> None:
     assert 'data-idle-seconds="1800"' in html
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker commits as it goes
 def test_confirmation_emails_are_not_resent_more_than_once_in_three_minutes(client: Client) -> None:
     make_user("new@example.org", verified_email=False, two_factor=False)
     for _ in range(3):

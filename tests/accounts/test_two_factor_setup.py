@@ -199,6 +199,7 @@ def test_nothing_private_is_in_the_navigation_before_set_up(newcomer_client: Cli
     assert "Create an account" not in navigation
 
 
+@pytest.mark.django_db(transaction=True)  # the task worker commits as it goes
 def test_only_the_browser_that_typed_the_email_code_may_connect_the_first_authenticator(client: Client) -> None:
     from tests.factories import run_tasks
 

@@ -22,7 +22,7 @@ from deploy.topology import NGINX, Service, Topology, free_port, unit_command
 pytestmark = [
     # The servers read what the test wrote, so it must be committed; rows that migrations made
     # (staff groups) are put back afterwards for the tests that follow.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.nginx,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL"), reason="connection pooling is about PostgreSQL (DATABASE_URL)"
