@@ -22,6 +22,7 @@ from referrals.models import (
     AuditAction,
     AuditEntry,
     CaseNote,
+    CheckAbout,
     ClosingOutcome,
     ContactMethod,
     ContactOutcome,
@@ -64,6 +65,25 @@ def record_impact_check(*, user: User | None, answers: dict[str, str]) -> tuple[
     fields = {name: answers[name] for name in ImpactCheck.ANSWER_FIELDS}
     check = ImpactCheck.objects.create(user=user, outcome=outcome, **fields)
     return outcome, check
+
+
+def record_supporter_check(
+    *, user: User | None, answers: dict[str, str]
+) -> tuple[Outcome, Outcome, ImpactCheck | None]:
+    """A supporter's check: where to steer them about the person they support, and about themselves.
+
+    Returns the outcome for the person supported, the supporter's own, and the saved check (only for
+    someone signed in). The supporter's own outcome is the one that steers their requests' urgency.
+    """
+    their_outcome = ImpactCheck.their_outcome_for(answers)
+    own_outcome = ImpactCheck.supporter_outcome_for(answers)
+    if user is None or not user.is_authenticated:
+        return their_outcome, own_outcome, None
+    fields = {name: answers[name] for name in ImpactCheck.SUPPORTER_FIELDS}
+    check = ImpactCheck.objects.create(
+        user=user, about=CheckAbout.SOMEONE_SUPPORTED, outcome=own_outcome, their_outcome=their_outcome, **fields
+    )
+    return their_outcome, own_outcome, check
 
 
 def recent_check(user: User) -> ImpactCheck | None:
@@ -716,8 +736,15 @@ def export_for(user: User) -> dict[str, Any]:
         "impact_checks": [
             {
                 "date": check.created_at.isoformat(),
-                **{name: getattr(check, name) for name in ImpactCheck.ANSWER_FIELDS},
+                "about": check.about,
+                **{
+                    name: getattr(check, name)
+                    for name in (
+                        ImpactCheck.SUPPORTER_FIELDS if check.is_supporter_check else ImpactCheck.ANSWER_FIELDS
+                    )
+                },
                 "outcome": check.outcome,
+                **({"outcome_for_the_person_supported": check.their_outcome} if check.is_supporter_check else {}),
             }
             for check in ImpactCheck.objects.filter(user=user)
         ],
