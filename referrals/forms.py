@@ -323,6 +323,12 @@ class CaseworkerRequestForm(SafeContactForm):
         help_text="So you do not have to tell your story again. We never share what you wrote in them.",
     )
 
+    share_what_happened = forms.BooleanField(
+        label="Share what happened to me",
+        required=False,
+        help_text="Only what you chose in “what happened”, so you do not have to explain it again.",
+    )
+
     field_order = [
         "name",
         "contact_method",
@@ -335,8 +341,20 @@ class CaseworkerRequestForm(SafeContactForm):
         "email_safe",
     ]
 
-    def __init__(self, *args: Any, guides: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        guides: list[dict[str, Any]] | None = None,
+        what_happened: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if what_happened:
+            self.fields[
+                "share_what_happened"
+            ].help_text = f"You told us: {', '.join(what_happened)}. Only this is shared, and only if you tick the box."
+        else:
+            del self.fields["share_what_happened"]
         if guides:
             titles = ", ".join(guide["title"] for guide in guides)
             self.fields[

@@ -306,6 +306,8 @@ class SupportRequest(models.Model):
     message = models.TextField(blank=True)
     # Titles of the guides the person chose to share, as they were when they asked.
     guides_shared = models.JSONField(default=list, blank=True)
+    # What happened to the person (situation.models.CrimeType codes), only if they chose to share it.
+    crime_types_shared = models.JSONField(default=list, blank=True)
     impact_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     priority = models.PositiveSmallIntegerField(default=NORMAL_PRIORITY)
     urgency_reasons = models.JSONField(default=list, blank=True)
@@ -387,6 +389,11 @@ class SupportRequest(models.Model):
 
     def help_topic_labels(self) -> list[str]:
         return [HelpTopic(value).label for value in self.help_topics if value in HelpTopic.values]
+
+    def crime_type_shared_labels(self) -> list[str]:
+        from situation.models import crime_type_label
+
+        return [label for value in self.crime_types_shared if (label := crime_type_label(value))]
 
     def urgency_reason_labels(self) -> list[str]:
         return [UrgencyReason(value).label for value in self.urgency_reasons if value in UrgencyReason.values]

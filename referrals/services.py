@@ -115,6 +115,7 @@ def request_caseworker(
     name: str,
     share_guides: bool,
     submission_token: uuid.UUID,
+    share_what_happened: bool = False,
     impact_outcome: str = "",
     urgency_reasons: list[str] | None = None,
     area: str = "",
@@ -123,7 +124,11 @@ def request_caseworker(
     """Ask for a caseworker to get in touch. Posting the same form twice returns the first request.
 
     ``follows``: the person's own earlier request, when they ask again after it closed.
+    ``share_what_happened``: the person ticked to share what happened to them (their crime types);
+    without it, nothing of it leaves their account.
     """
+    from situation.services import crime_types_to_share
+
     if follows is not None and follows.user_id != user.pk:
         raise ValueError("A request can only follow the same person's earlier request.")
     outcome, reasons = _urgency(user, impact_outcome, urgency_reasons)
@@ -133,6 +138,7 @@ def request_caseworker(
         name=name,
         contact=contact,
         guides=guides_worked_on(user) if share_guides else [],
+        crime_types=crime_types_to_share(user) if share_what_happened else [],
         submission_token=submission_token,
         impact_outcome=outcome,
         urgency_reasons=reasons,
@@ -207,6 +213,7 @@ def _create_request(
     guides: list[dict[str, Any]],
     submission_token: uuid.UUID,
     impact_outcome: str,
+    crime_types: list[str] | None = None,
     urgency_reasons: list[str],
     area: str,
     follows: SupportRequest | None,
@@ -233,6 +240,7 @@ def _create_request(
                 help_topics=contact.help_topics,
                 message=contact.message,
                 guides_shared=guides,
+                crime_types_shared=list(crime_types or []),
                 impact_outcome=impact_outcome,
                 urgency_reasons=urgency_reasons if impact_outcome in PRIORITY_FOR_OUTCOME else [],
                 priority=PRIORITY_FOR_OUTCOME.get(Outcome(impact_outcome), NORMAL_PRIORITY)
@@ -769,6 +777,7 @@ def export_for(user: User) -> dict[str, Any]:
                 "help_topics": item.help_topics,
                 "message": item.message,
                 "guides_shared": item.guides_shared,
+                "what_happened_shared": item.crime_types_shared,
             }
             for item in SupportRequest.objects.filter(user=user)
         ],

@@ -39,7 +39,8 @@ from referrals.models import (
     UrgencyReason,
     is_caseworker,
 )
-from situation.services import crime_types_for
+from situation.models import crime_type_label
+from situation.services import crime_types_for, crime_types_to_share
 
 OUTCOME_SESSION = "referrals_impact_outcome"
 REASONS_SESSION = "referrals_impact_reasons"
@@ -211,7 +212,10 @@ def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | 
     user: Any = request.user
     guides = services.guides_worked_on(user)
     initial = services.contact_from(follows) if follows is not None else {}
-    form = forms.CaseworkerRequestForm(request.POST or None, guides=guides, initial=initial)
+    what_happened = [crime_type_label(value) for value in crime_types_to_share(user)]
+    form = forms.CaseworkerRequestForm(
+        request.POST or None, guides=guides, what_happened=what_happened, initial=initial
+    )
     if request.method == "POST":
         if not limits.hit(
             scope="caseworker-request",
@@ -227,6 +231,7 @@ def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | 
                 contact=form.safe_contact(),
                 name=form.cleaned_data["name"],
                 share_guides=form.cleaned_data.get("share_guides", False),
+                share_what_happened=form.cleaned_data.get("share_what_happened", False),
                 submission_token=form.cleaned_data["submission_token"],
                 impact_outcome=outcome,
                 urgency_reasons=reasons,
