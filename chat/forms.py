@@ -41,13 +41,27 @@ class StartChatForm(forms.Form):
         help_text="Only the titles. Nothing you have written in your diary or in activities is ever shared.",
     )
 
-    def __init__(self, *args: Any, topics: list[str], signed_in: bool, **kwargs: Any) -> None:
+    share_what_happened = forms.BooleanField(
+        label="Share what happened to me with the supporter",
+        required=False,
+        help_text="Only what you chose in “what happened”, so you do not have to explain it again.",
+    )
+
+    def __init__(
+        self, *args: Any, topics: list[str], signed_in: bool, what_happened: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["topic"]).choices = [("", "Choose a topic, or leave this")] + [
             (title, title) for title in topics
         ]
         if not signed_in:
             del self.fields["share"]
+        if signed_in and what_happened:
+            self.fields[
+                "share_what_happened"
+            ].help_text = f"You told us: {', '.join(what_happened)}. Only this is shared, and only if you tick the box."
+        else:
+            del self.fields["share_what_happened"]
 
     @property
     def at_risk(self) -> bool:

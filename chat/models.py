@@ -59,6 +59,8 @@ class Conversation(models.Model):
     # What a signed-in visitor chose to share, copied when they started: their role and guide titles.
     shared_role = models.CharField(max_length=80, blank=True)
     shared_guides = models.JSONField(default=list, blank=True)
+    # What happened to them (situation.models.CrimeType labels), only if they ticked to share it.
+    shared_what_happened = models.JSONField(default=list, blank=True)
     # They said it is not safe to chat, or they are unsure, or their recent impact check said at risk.
     at_risk = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)

@@ -162,6 +162,7 @@ def start_chat(
     address: str,
     shared_role: str = "",
     shared_guides: list[str] | None = None,
+    shared_what_happened: list[str] | None = None,
     now: datetime | None = None,
 ) -> Conversation:
     """Join the queue. Refused (ChatError) when closed, when nobody is available, or for a blocked address."""
@@ -183,6 +184,7 @@ def start_chat(
         at_risk=at_risk,
         shared_role=shared_role,
         shared_guides=list(shared_guides or [])[:20],
+        shared_what_happened=list(shared_what_happened or [])[:20],
         address_hash=address_hash(address),
         created_at=moment,
         visitor_seen_at=moment,

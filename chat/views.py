@@ -33,6 +33,8 @@ from guides.models import Topic
 from mysupportspace.client_address import client_address
 from referrals import limits
 from referrals.models import Organisation
+from situation.models import crime_type_label
+from situation.services import crime_types_to_share
 
 OUTCOME_SESSION = "referrals_impact_outcome"  # referrals.views: the last impact check's outcome
 # Starting chats from one address.
@@ -63,7 +65,10 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("chat:talk")
     user: Any = request.user
     topics = list(Topic.objects.published().values_list("title", flat=True))
-    form = forms.StartChatForm(request.POST or None, topics=topics, signed_in=user.is_authenticated)
+    what_happened = [crime_type_label(value) for value in crime_types_to_share(user)]
+    form = forms.StartChatForm(
+        request.POST or None, topics=topics, signed_in=user.is_authenticated, what_happened=what_happened
+    )
     status = services.availability()
     if not status.is_open:
         return _unavailable(request, reason="closed")
@@ -75,6 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
             return render(request, "429.html", status=429)
         if form.is_valid():
             share = user.is_authenticated and form.cleaned_data.get("share", False)
+            share_what_happened = user.is_authenticated and form.cleaned_data.get("share_what_happened", False)
             try:
                 conversation = services.start_chat(
                     nickname=form.cleaned_data["nickname"],
@@ -83,6 +89,7 @@ def start(request: HttpRequest) -> HttpResponse:
                     address=address,
                     shared_role=user.get_role_display() if share else "",
                     shared_guides=_guide_titles(user) if share else [],
+                    shared_what_happened=what_happened if share_what_happened else [],
                 )
             except ChatError as error:
                 return _unavailable(request, reason=error.code)

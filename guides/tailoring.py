@@ -43,6 +43,12 @@ def suggested_guides(
     return ordered[:limit]
 
 
+def supporter_guides(*, user: Any, limit: int) -> list[Guide]:
+    """The guides written for supporters, in the editors' order, whatever the person's own role."""
+    guides = Guide.objects.visible_to(user).filter(audience=Audience.SUPPORTER).select_related("topic")
+    return list(guides.order_by("topic__order", "order", "title")[:limit])
+
+
 def order_topics(topics: list[Topic], *, user: Any, crime_types: list[str]) -> list[Topic]:
     """Topics for what happened first (each marked ``suggested``), then those for the person's role."""
     role = _role(user)

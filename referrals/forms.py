@@ -26,7 +26,9 @@ from referrals.models import (
     SafeTime,
     SilverCloudTopic,
     SomeoneToTalkTo,
+    SupporterStrain,
     SupportRequest,
+    TheirHarmThoughts,
     Worried,
 )
 from referrals.police_areas import POLICE_FORCE_AREAS
@@ -80,6 +82,38 @@ class ImpactCheckForm(forms.Form):
     )
     someone_to_talk_to = _radios(
         "Is there someone you trust who you can talk to?",
+        SomeoneToTalkTo.choices,
+        "Select whether there is someone you can talk to",
+    )
+
+
+class SupporterCheckForm(forms.Form):
+    """For someone answering about a person they support: first about that person, then about themselves."""
+
+    their_safe_now = _radios(
+        "Is the person you support safe right now?",
+        SafeNow.choices,
+        "Select whether the person you support is safe right now",
+    )
+    their_harm_thoughts = _radios(
+        "Have they talked about hurting themselves, or about not wanting to be alive?",
+        TheirHarmThoughts.choices,
+        "Select an answer about whether they have talked about hurting themselves",
+    )
+    their_daily_life = _radios(
+        "How much is what happened affecting their everyday life?",
+        DailyLife.choices,
+        "Select how much it is affecting their everyday life",
+        help_text="As far as you can tell. For example their sleep, work or seeing people.",
+    )
+    your_strain = _radios(
+        "How much is supporting them affecting you?",
+        SupporterStrain.choices,
+        "Select how much supporting them is affecting you",
+        help_text="Supporting someone can be hard. It is fine to need support yourself.",
+    )
+    your_someone_to_talk_to = _radios(
+        "Is there someone you can talk to about how you feel?",
         SomeoneToTalkTo.choices,
         "Select whether there is someone you can talk to",
     )
@@ -289,6 +323,12 @@ class CaseworkerRequestForm(SafeContactForm):
         help_text="So you do not have to tell your story again. We never share what you wrote in them.",
     )
 
+    share_what_happened = forms.BooleanField(
+        label="Share what happened to me",
+        required=False,
+        help_text="Only what you chose in “what happened”, so you do not have to explain it again.",
+    )
+
     field_order = [
         "name",
         "contact_method",
@@ -301,8 +341,20 @@ class CaseworkerRequestForm(SafeContactForm):
         "email_safe",
     ]
 
-    def __init__(self, *args: Any, guides: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        guides: list[dict[str, Any]] | None = None,
+        what_happened: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if what_happened:
+            self.fields[
+                "share_what_happened"
+            ].help_text = f"You told us: {', '.join(what_happened)}. Only this is shared, and only if you tick the box."
+        else:
+            del self.fields["share_what_happened"]
         if guides:
             titles = ", ".join(guide["title"] for guide in guides)
             self.fields[

@@ -53,19 +53,58 @@ class SomeoneToTalkTo(models.TextChoices):
     NOT_REALLY = "not_really", "Not really"
 
 
+class CheckAbout(models.TextChoices):
+    """Whose check it is: the person's own, or a supporter's about someone they support and themselves."""
+
+    SELF = "self", "About themselves"
+    SOMEONE_SUPPORTED = "someone_supported", "About someone they support, and themselves"
+
+
+class TheirHarmThoughts(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    DO_NOT_KNOW = "do_not_know", "I do not know"
+
+
+class SupporterStrain(models.TextChoices):
+    A_LITTLE = "a_little", "A little, or not at all"
+    QUITE_A_LOT = "quite_a_lot", "Quite a lot"
+    VERY_MUCH = "very_much", "Very much: I am finding it hard to cope"
+
+
 class ImpactCheck(models.Model):
-    """One time a signed-in person answered the impact check. Signed-out answers are never stored."""
+    """One time a signed-in person answered the impact check. Signed-out answers are never stored.
+
+    A supporter's check (``about`` is someone they support) holds the ``SUPPORTER_FIELDS`` and two
+    outcomes: ``their_outcome`` for the person they support and ``outcome`` for the supporter's own
+    strain, which is what steers the urgency of the supporter's own requests. An own check holds
+    the ``ANSWER_FIELDS``.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="impact_checks")
     created_at = models.DateTimeField(default=timezone.now)
-    safe_now = models.CharField(max_length=20, choices=SafeNow.choices)
-    worried_about_harm = models.CharField(max_length=20, choices=Worried.choices)
-    daily_life = models.CharField(max_length=20, choices=DailyLife.choices)
-    harm_thoughts = models.CharField(max_length=20, choices=HarmThoughts.choices)
-    someone_to_talk_to = models.CharField(max_length=20, choices=SomeoneToTalkTo.choices)
+    about = models.CharField(max_length=20, choices=CheckAbout.choices, default=CheckAbout.SELF)
+    safe_now = models.CharField(max_length=20, choices=SafeNow.choices, blank=True)
+    worried_about_harm = models.CharField(max_length=20, choices=Worried.choices, blank=True)
+    daily_life = models.CharField(max_length=20, choices=DailyLife.choices, blank=True)
+    harm_thoughts = models.CharField(max_length=20, choices=HarmThoughts.choices, blank=True)
+    someone_to_talk_to = models.CharField(max_length=20, choices=SomeoneToTalkTo.choices, blank=True)
+    their_safe_now = models.CharField(max_length=20, choices=SafeNow.choices, blank=True)
+    their_harm_thoughts = models.CharField(max_length=20, choices=TheirHarmThoughts.choices, blank=True)
+    their_daily_life = models.CharField(max_length=20, choices=DailyLife.choices, blank=True)
+    your_strain = models.CharField(max_length=20, choices=SupporterStrain.choices, blank=True)
+    your_someone_to_talk_to = models.CharField(max_length=20, choices=SomeoneToTalkTo.choices, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    their_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
     ANSWER_FIELDS: ClassVar = ["safe_now", "worried_about_harm", "daily_life", "harm_thoughts", "someone_to_talk_to"]
+    SUPPORTER_FIELDS: ClassVar = [
+        "their_safe_now",
+        "their_harm_thoughts",
+        "their_daily_life",
+        "your_strain",
+        "your_someone_to_talk_to",
+    ]
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
@@ -98,6 +137,37 @@ class ImpactCheck(models.Model):
         return Outcome.LOW
 
     @staticmethod
+    def their_outcome_for(answers: dict[str, str]) -> Outcome:
+        """For the person a supporter supports: danger now first; not knowing counts as risk."""
+        if answers["their_safe_now"] == SafeNow.NO or answers["their_harm_thoughts"] == TheirHarmThoughts.YES:
+            return Outcome.DANGER
+        if (
+            answers["their_safe_now"] == SafeNow.UNSURE
+            or answers["their_harm_thoughts"] == TheirHarmThoughts.DO_NOT_KNOW
+            or answers["their_daily_life"] == DailyLife.VERY_MUCH
+        ):
+            return Outcome.SEVERE
+        if answers["their_daily_life"] == DailyLife.QUITE_A_LOT:
+            return Outcome.MODERATE
+        return Outcome.LOW
+
+    @staticmethod
+    def supporter_outcome_for(answers: dict[str, str]) -> Outcome:
+        """For the supporter themselves: how much supporting someone is weighing on them."""
+        if answers["your_strain"] == SupporterStrain.VERY_MUCH:
+            return Outcome.SEVERE
+        if (
+            answers["your_strain"] == SupporterStrain.QUITE_A_LOT
+            or answers["your_someone_to_talk_to"] == SomeoneToTalkTo.NOT_REALLY
+        ):
+            return Outcome.MODERATE
+        return Outcome.LOW
+
+    @property
+    def is_supporter_check(self) -> bool:
+        return self.about == CheckAbout.SOMEONE_SUPPORTED
+
+    @staticmethod
     def urgency_reasons_for(answers: dict[str, str]) -> list[str]:
         """The answers behind an urgent outcome, as codes (labels in ``UrgencyReason``), most serious first."""
         reasons = []
@@ -113,10 +183,13 @@ class ImpactCheck(models.Model):
             reasons.append(UrgencyReason.HARD_TO_COPE)
         if answers.get("harm_thoughts") == HarmThoughts.RATHER_NOT_SAY:
             reasons.append(UrgencyReason.HARM_THOUGHTS_UNSAID)
+        if answers.get("your_strain") == SupporterStrain.VERY_MUCH:
+            reasons.append(UrgencyReason.HARD_TO_COPE)
         return [reason.value for reason in reasons]
 
     def urgency_reasons(self) -> list[str]:
-        return self.urgency_reasons_for({name: getattr(self, name) for name in self.ANSWER_FIELDS})
+        fields = self.SUPPORTER_FIELDS if self.is_supporter_check else self.ANSWER_FIELDS
+        return self.urgency_reasons_for({name: getattr(self, name) for name in fields})
 
 
 class UrgencyReason(models.TextChoices):
@@ -233,6 +306,8 @@ class SupportRequest(models.Model):
     message = models.TextField(blank=True)
     # Titles of the guides the person chose to share, as they were when they asked.
     guides_shared = models.JSONField(default=list, blank=True)
+    # What happened to the person (situation.models.CrimeType codes), only if they chose to share it.
+    crime_types_shared = models.JSONField(default=list, blank=True)
     impact_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     priority = models.PositiveSmallIntegerField(default=NORMAL_PRIORITY)
     urgency_reasons = models.JSONField(default=list, blank=True)
@@ -314,6 +389,11 @@ class SupportRequest(models.Model):
 
     def help_topic_labels(self) -> list[str]:
         return [HelpTopic(value).label for value in self.help_topics if value in HelpTopic.values]
+
+    def crime_type_shared_labels(self) -> list[str]:
+        from situation.models import crime_type_label
+
+        return [label for value in self.crime_types_shared if (label := crime_type_label(value))]
 
     def urgency_reason_labels(self) -> list[str]:
         return [UrgencyReason(value).label for value in self.urgency_reasons if value in UrgencyReason.values]

@@ -20,8 +20,9 @@ from referrals.models import (
     SupportRequest,
     UrgencyReason,
 )
+from situation.models import CrimeType, crime_type_label
 
-CASEWORKER_REQUEST_SCHEMA = "caseworker-request/2"
+CASEWORKER_REQUEST_SCHEMA = "caseworker-request/3"
 CASEWORKER_UPDATE_SCHEMA = "caseworker-update/1"
 SILVERCLOUD_REGISTRATION_SCHEMA = "silvercloud-registration/2"
 
@@ -61,6 +62,11 @@ def caseworker_request(support_request: SupportRequest) -> dict[str, Any]:
         "help_with": [_coded(value, HelpTopic(value).label) for value in support_request.help_topics],
         "message": support_request.message,
         "guides": [guide["title"] for guide in support_request.guides_shared],
+        "what_happened": [
+            _coded(value, crime_type_label(value))
+            for value in support_request.crime_types_shared
+            if value in CrimeType.values
+        ],
     }
 
 

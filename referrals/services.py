@@ -22,6 +22,7 @@ from referrals.models import (
     AuditAction,
     AuditEntry,
     CaseNote,
+    CheckAbout,
     ClosingOutcome,
     ContactMethod,
     ContactOutcome,
@@ -66,6 +67,25 @@ def record_impact_check(*, user: User | None, answers: dict[str, str]) -> tuple[
     return outcome, check
 
 
+def record_supporter_check(
+    *, user: User | None, answers: dict[str, str]
+) -> tuple[Outcome, Outcome, ImpactCheck | None]:
+    """A supporter's check: where to steer them about the person they support, and about themselves.
+
+    Returns the outcome for the person supported, the supporter's own, and the saved check (only for
+    someone signed in). The supporter's own outcome is the one that steers their requests' urgency.
+    """
+    their_outcome = ImpactCheck.their_outcome_for(answers)
+    own_outcome = ImpactCheck.supporter_outcome_for(answers)
+    if user is None or not user.is_authenticated:
+        return their_outcome, own_outcome, None
+    fields = {name: answers[name] for name in ImpactCheck.SUPPORTER_FIELDS}
+    check = ImpactCheck.objects.create(
+        user=user, about=CheckAbout.SOMEONE_SUPPORTED, outcome=own_outcome, their_outcome=their_outcome, **fields
+    )
+    return their_outcome, own_outcome, check
+
+
 def recent_check(user: User) -> ImpactCheck | None:
     """The person's latest impact check, if recent enough to steer the urgency of a request."""
     return ImpactCheck.objects.filter(user=user, created_at__gte=timezone.now() - OUTCOME_STAYS_FRESH).first()
@@ -95,6 +115,7 @@ def request_caseworker(
     name: str,
     share_guides: bool,
     submission_token: uuid.UUID,
+    share_what_happened: bool = False,
     impact_outcome: str = "",
     urgency_reasons: list[str] | None = None,
     area: str = "",
@@ -103,7 +124,11 @@ def request_caseworker(
     """Ask for a caseworker to get in touch. Posting the same form twice returns the first request.
 
     ``follows``: the person's own earlier request, when they ask again after it closed.
+    ``share_what_happened``: the person ticked to share what happened to them (their crime types);
+    without it, nothing of it leaves their account.
     """
+    from situation.services import crime_types_to_share
+
     if follows is not None and follows.user_id != user.pk:
         raise ValueError("A request can only follow the same person's earlier request.")
     outcome, reasons = _urgency(user, impact_outcome, urgency_reasons)
@@ -113,6 +138,7 @@ def request_caseworker(
         name=name,
         contact=contact,
         guides=guides_worked_on(user) if share_guides else [],
+        crime_types=crime_types_to_share(user) if share_what_happened else [],
         submission_token=submission_token,
         impact_outcome=outcome,
         urgency_reasons=reasons,
@@ -187,6 +213,7 @@ def _create_request(
     guides: list[dict[str, Any]],
     submission_token: uuid.UUID,
     impact_outcome: str,
+    crime_types: list[str] | None = None,
     urgency_reasons: list[str],
     area: str,
     follows: SupportRequest | None,
@@ -213,6 +240,7 @@ def _create_request(
                 help_topics=contact.help_topics,
                 message=contact.message,
                 guides_shared=guides,
+                crime_types_shared=list(crime_types or []),
                 impact_outcome=impact_outcome,
                 urgency_reasons=urgency_reasons if impact_outcome in PRIORITY_FOR_OUTCOME else [],
                 priority=PRIORITY_FOR_OUTCOME.get(Outcome(impact_outcome), NORMAL_PRIORITY)
@@ -716,8 +744,15 @@ def export_for(user: User) -> dict[str, Any]:
         "impact_checks": [
             {
                 "date": check.created_at.isoformat(),
-                **{name: getattr(check, name) for name in ImpactCheck.ANSWER_FIELDS},
+                "about": check.about,
+                **{
+                    name: getattr(check, name)
+                    for name in (
+                        ImpactCheck.SUPPORTER_FIELDS if check.is_supporter_check else ImpactCheck.ANSWER_FIELDS
+                    )
+                },
                 "outcome": check.outcome,
+                **({"outcome_for_the_person_supported": check.their_outcome} if check.is_supporter_check else {}),
             }
             for check in ImpactCheck.objects.filter(user=user)
         ],
@@ -742,6 +777,7 @@ def export_for(user: User) -> dict[str, Any]:
                 "help_topics": item.help_topics,
                 "message": item.message,
                 "guides_shared": item.guides_shared,
+                "what_happened_shared": item.crime_types_shared,
             }
             for item in SupportRequest.objects.filter(user=user)
         ],

@@ -23,6 +23,7 @@ urlpatterns = [
     path("get-support/", views.start, name="start"),
     path("get-support/check/", views.impact_check, name="check"),
     path("get-support/check/result/", views.impact_result, name="check-result"),
+    path("get-support/check/someone-you-support/", views.supporter_check, name="check-supporter"),
     path("get-support/check/<int:pk>/", views.impact_check_past, name="check-past"),
     path("get-support/yours/", views.my_support, name="my-support"),
     path("get-support/caseworker/", views.caseworker_request, name="caseworker"),

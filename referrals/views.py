@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
+from accounts.models import Role
 from guides.models import Guide
-from guides.tailoring import suggested_guides
+from guides.tailoring import suggested_guides, supporter_guides
 from mysupportspace.client_address import client_address
 from referrals import forms, limits, services
 from referrals.hours import describe_moments, service_hours
@@ -38,10 +39,13 @@ from referrals.models import (
     UrgencyReason,
     is_caseworker,
 )
-from situation.services import crime_types_for
+from situation.models import crime_type_label
+from situation.services import crime_types_for, crime_types_to_share
 
 OUTCOME_SESSION = "referrals_impact_outcome"
 REASONS_SESSION = "referrals_impact_reasons"
+# For a supporter's check: the outcome for the person they support (OUTCOME_SESSION holds their own).
+THEIR_OUTCOME_SESSION = "referrals_impact_their_outcome"
 SENT_REQUEST_SESSION = "referrals_sent_request"
 # Posts of the public request form from one address: enough for someone correcting mistakes.
 PUBLIC_FORM_LIMITS = [(10, 10 * 60), (30, 24 * 60 * 60)]
@@ -58,18 +62,46 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @public
 def impact_check(request: HttpRequest) -> HttpResponse:
+    """The person's own check. Signed-in supporters are asked the supporter's questions unless they
+    choose to answer about themselves (``?about=yourself``)."""
+    user: Any = request.user
+    if (
+        request.method == "GET"
+        and user.is_authenticated
+        and user.role == Role.SUPPORTER
+        and request.GET.get("about") != "yourself"
+    ):
+        return redirect("referrals:check-supporter")
     form = forms.ImpactCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user: Any = request.user
         outcome, check = services.record_impact_check(
             user=user if user.is_authenticated else None, answers=form.cleaned_data
         )
         request.session[OUTCOME_SESSION] = outcome.value
         request.session[REASONS_SESSION] = ImpactCheck.urgency_reasons_for(form.cleaned_data)
+        request.session.pop(THEIR_OUTCOME_SESSION, None)
         if check is not None:
             return redirect(check)
         return redirect("referrals:check-result")
     return render(request, "referrals/impact_check.html", {"form": form})
+
+
+@public
+def supporter_check(request: HttpRequest) -> HttpResponse:
+    """For someone answering about a person they support: about that person, then about themselves."""
+    form = forms.SupporterCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: Any = request.user
+        their_outcome, own_outcome, check = services.record_supporter_check(
+            user=user if user.is_authenticated else None, answers=form.cleaned_data
+        )
+        request.session[OUTCOME_SESSION] = own_outcome.value
+        request.session[REASONS_SESSION] = ImpactCheck.urgency_reasons_for(form.cleaned_data)
+        request.session[THEIR_OUTCOME_SESSION] = their_outcome.value
+        if check is not None:
+            return redirect(check)
+        return redirect("referrals:check-result")
+    return render(request, "referrals/supporter_check.html", {"form": form})
 
 
 @public
@@ -78,12 +110,37 @@ def impact_result(request: HttpRequest) -> HttpResponse:
     outcome = request.session.get(OUTCOME_SESSION)
     if outcome not in Outcome.values:
         return redirect("referrals:check")
+    their_outcome = request.session.get(THEIR_OUTCOME_SESSION)
+    if their_outcome in Outcome.values:
+        return _supporter_result_page(
+            request, their_outcome=Outcome(their_outcome), own_outcome=Outcome(outcome), check=None
+        )
     return _result_page(request, outcome=Outcome(outcome), check=None)
 
 
 def impact_check_past(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_object_or_404(ImpactCheck, pk=pk, user=request.user)
+    if check.is_supporter_check:
+        return _supporter_result_page(
+            request, their_outcome=Outcome(check.their_outcome), own_outcome=Outcome(check.outcome), check=check
+        )
     return _result_page(request, outcome=Outcome(check.outcome), check=check)
+
+
+def _supporter_result_page(
+    request: HttpRequest, *, their_outcome: Outcome, own_outcome: Outcome, check: ImpactCheck | None
+) -> HttpResponse:
+    return render(
+        request,
+        "referrals/supporter_result.html",
+        {
+            "their_outcome": their_outcome.value,
+            "own_outcome": own_outcome.value,
+            "check": check,
+            "guides": supporter_guides(user=request.user, limit=4),
+            "hours": service_hours().describe(),
+        },
+    )
 
 
 def _result_page(request: HttpRequest, *, outcome: Outcome, check: ImpactCheck | None) -> HttpResponse:
@@ -155,7 +212,10 @@ def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | 
     user: Any = request.user
     guides = services.guides_worked_on(user)
     initial = services.contact_from(follows) if follows is not None else {}
-    form = forms.CaseworkerRequestForm(request.POST or None, guides=guides, initial=initial)
+    what_happened = [crime_type_label(value) for value in crime_types_to_share(user)]
+    form = forms.CaseworkerRequestForm(
+        request.POST or None, guides=guides, what_happened=what_happened, initial=initial
+    )
     if request.method == "POST":
         if not limits.hit(
             scope="caseworker-request",
@@ -171,6 +231,7 @@ def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | 
                 contact=form.safe_contact(),
                 name=form.cleaned_data["name"],
                 share_guides=form.cleaned_data.get("share_guides", False),
+                share_what_happened=form.cleaned_data.get("share_what_happened", False),
                 submission_token=form.cleaned_data["submission_token"],
                 impact_outcome=outcome,
                 urgency_reasons=reasons,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from situation import rules
-from situation.models import CaseDates, Reminder, WhatHappened
+from situation.models import CaseDates, CrimeType, Reminder, WhatHappened
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -47,6 +47,14 @@ def crime_types_for(user: Any) -> list[str]:
         return []
     answer = WhatHappened.objects.filter(user=user).first()
     return answer.tailoring_types if answer else []
+
+
+def crime_types_to_share(user: Any) -> list[str]:
+    """What the person said happened, as they could choose to share it in a hand-off ([] if nothing)."""
+    if not (user and user.is_authenticated):
+        return []
+    answer = WhatHappened.objects.filter(user=user).first()
+    return [value for value in answer.crime_types if value in CrimeType.values] if answer else []
 
 
 # --- The rights timeline ----------------------------------------------------------------------

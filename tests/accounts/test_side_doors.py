@@ -53,6 +53,7 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "pages:using-safely",
     "referrals:check",
     "referrals:check-result",
+    "referrals:check-supporter",
     "referrals:directory",
     "referrals:out-of-hours",
     "referrals:out-of-hours-sent",

@@ -343,3 +343,43 @@ def test_the_chat_pages_load_in_a_fixed_number_of_queries(
         assert "Line 29" in staff.get(f"/staff/chat/{conversation.pk}/").content.decode()
     with django_assert_max_num_queries(15):
         assert staff.get("/staff/chat/").status_code == 200
+
+
+# --- Sharing what happened ----------------------------------------------------------------------
+
+
+def test_what_happened_is_offered_unticked_and_not_shared_unless_ticked(
+    alice_client: Client, alice: Any, supporter: Any
+) -> None:
+    from situation.models import WhatHappened
+
+    WhatHappened.objects.create(user=alice, crime_types=["burglary"])
+    html = alice_client.get("/chat/").content.decode()
+    assert "Share what happened to me with the supporter" in html
+    assert 'name="share_what_happened" checked' not in html
+    alice_client.post("/chat/", {**START_FORM, "share": "on"})
+    conversation = Conversation.objects.get()
+    assert conversation.shared_what_happened == []
+    services.take_next_chat(supporter=supporter)
+    page = signed_in_client(supporter).get(f"/staff/chat/{conversation.pk}/").content.decode()
+    assert "I have experienced crime" in page
+    assert "Burglary" not in page
+
+
+def test_what_happened_is_shared_with_the_supporter_when_ticked(
+    alice_client: Client, alice: Any, supporter: Any
+) -> None:
+    from situation.models import WhatHappened
+
+    WhatHappened.objects.create(user=alice, crime_types=["burglary"])
+    alice_client.post("/chat/", {**START_FORM, "share_what_happened": "on"})
+    conversation = Conversation.objects.get()
+    assert conversation.shared_what_happened == ["Burglary (someone broke into my home)"]
+    services.take_next_chat(supporter=supporter)
+    page = signed_in_client(supporter).get(f"/staff/chat/{conversation.pk}/").content.decode()
+    assert "Burglary (someone broke into my home)" in page
+
+
+def test_what_happened_is_not_offered_when_there_is_nothing_to_share(client: Client, alice_client: Client) -> None:
+    assert "share_what_happened" not in alice_client.get("/chat/").content.decode()
+    assert "share_what_happened" not in client.get("/chat/").content.decode()

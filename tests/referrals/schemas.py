@@ -14,7 +14,7 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 @cache
 def validator_for(schema_id: str) -> Draft202012Validator:
-    """``caseworker-request/2`` is schemas/caseworker-request.v2.json."""
+    """``caseworker-request/3`` is schemas/caseworker-request.v3.json."""
     name, version = schema_id.split("/")
     schema = json.loads((SCHEMAS / f"{name}.v{version}.json").read_text())
     Draft202012Validator.check_schema(schema)

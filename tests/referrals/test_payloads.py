@@ -26,7 +26,7 @@ CHECK_DANGER = {
 
 def test_every_published_schema_is_valid_and_versioned() -> None:
     files = sorted(path.name for path in SCHEMAS.glob("*.json"))
-    assert files == ["caseworker-request.v2.json", "caseworker-update.v1.json", "silvercloud-registration.v2.json"]
+    assert files == ["caseworker-request.v3.json", "caseworker-update.v1.json", "silvercloud-registration.v2.json"]
     for path in SCHEMAS.glob("*.json"):
         schema_id = json.loads(path.read_text())["$id"]
         validator_for(schema_id)
@@ -54,7 +54,7 @@ def test_a_request_update_and_close_all_match_their_schemas(
     run_worker()
 
     bodies = [json.loads(request.get_data()) for request, _ in receiving_end.log]
-    assert [body["schema"] for body in bodies] == ["caseworker-request/2", "caseworker-update/1", "caseworker-update/1"]
+    assert [body["schema"] for body in bodies] == ["caseworker-request/3", "caseworker-update/1", "caseworker-update/1"]
     first, changed, closed = bodies
     assert first["urgency_reasons"] == [
         {"code": "not_safe_now", "label": "Said they may be in danger now"},
