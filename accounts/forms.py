@@ -240,6 +240,36 @@ class SignInBackupCodeForm(LockedVerifyMixin, BackupTokenForm):
         field.error_messages["required"] = BACKUP_ERRORS["token_required"]
 
 
+PASSKEY_FAILED = "That passkey did not work. Try again, or use another way to sign in"
+
+
+class SignInPasskeyForm(forms.Form):
+    """The browser's answer to our passkey challenge, put in by static/js/passkey.js."""
+
+    # Checked once: the challenge it answers is used up (the wizard does not check it again).
+    idempotent = False
+
+    passkey_response = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-passkey-field": ""}), max_length=20_000
+    )
+
+    # The wizard passes `user` and `request` only to forms whose signature names them.
+    def __init__(self, user: Any, request: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        from accounts import passkeys
+
+        response = self.cleaned_data.get("passkey_response", "")
+        device = passkeys.verify(request=self.request, user=self.user, response_json=response)
+        if device is None:
+            raise forms.ValidationError(PASSKEY_FAILED, code="passkey_failed")
+        self.user.otp_device = device
+        return self.cleaned_data
+
+
 class NewAuthenticatorForm(forms.Form):
     """Checks a code against a key that is not yet saved, to prove the app was set up right."""
 

@@ -37,7 +37,12 @@ def test_download_my_data_is_one_json_file_with_every_section(alice_client: Clie
     data = json.loads(response.content)
     assert data["account"]["email"] == "alice@example.org"
     assert data["account"]["role"] == "victim"
-    assert data["account"]["two_factor"] == {"authenticator_set_up": True, "backup_codes_left": 10}
+    assert data["account"]["two_factor"] == {
+        "authenticator_set_up": True,
+        "passkeys": [],
+        "backup_codes_left": 10,
+        "reset_by_staff": [],
+    }
     from accounts import registry
 
     assert set(registry.exporters()) <= set(data)
