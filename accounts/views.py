@@ -168,20 +168,23 @@ class SignInView(LoginView):
     def _verified_together(self) -> bool:
         return bool(self.storage.data.get(self.VERIFIED_TOGETHER))
 
-    def _second_factor_passed(self) -> bool:
+    def _passed_another_way(self, *ways: str) -> bool:
         done = self.storage.validated_step_data
-        return self._verified_together() or self.TOKEN_STEP in done or self.PASSKEY_STEP in done
+        return self._verified_together() or any(way in done for way in ways)
 
+    # A step stays in the list once it has been passed itself (the wizard looks for it there),
+    # and leaves it once another way has been passed.
     def has_token_step(self) -> bool:
         return not self._verified_together() and bool(super().has_token_step())
 
     def has_passkey_step(self) -> bool:
         user = self.get_user()
-        return bool(user) and not self._second_factor_passed() and passkeys.has_passkey(user)
+        return bool(user) and not self._passed_another_way(self.TOKEN_STEP) and passkeys.has_passkey(user)
 
     def has_backup_step(self) -> bool:
         user = self.get_user()
-        return bool(user) and not self._second_factor_passed() and services.has_authenticator(user)
+        passed = self._passed_another_way(self.TOKEN_STEP, self.PASSKEY_STEP)
+        return bool(user) and not passed and services.has_authenticator(user)
 
     condition_dict = {
         LoginView.TOKEN_STEP: has_token_step,
