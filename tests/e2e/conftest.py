@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import CHROMIUM
+from tests.html_check import html_errors
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -41,11 +43,31 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser tab. Every HTML page it opens is read by a strict parser afterwards."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
+    pages: list[Response] = []
+    page.on("response", lambda response: pages.append(response) if _is_html_page(response) else None)
     yield page
+    problems = {}
+    for response in pages:
+        try:
+            markup = response.text()
+        except PlaywrightError:
+            continue  # a page the browser has already let go of
+        if errors := html_errors(markup):
+            problems[response.url] = errors
     context.close()
+    assert problems == {}, "pages that are not well-formed HTML"
+
+
+def _is_html_page(response: Response) -> bool:
+    return (
+        response.request.resource_type == "document"
+        and response.status == 200
+        and response.headers.get("content-type", "").startswith("text/html")
+    )
 
 
 @pytest.fixture
