@@ -424,8 +424,9 @@ def remove_authenticator(request: HttpRequest) -> HttpResponse:
 
 def _stay_verified(request: HttpRequest, *, removed_id: str) -> None:
     """Someone who removes the very passkey or app they signed in with stays signed in, on another one."""
+    user: Any = request.user
     if request.session.get(DEVICE_ID_SESSION_KEY) == removed_id:
-        remaining = passkeys.passkeys_of(request.user) or list(TOTPDevice.objects.filter(user=request.user))
+        remaining = passkeys.passkeys_of(user) or list(TOTPDevice.objects.filter(user=user))
         otp_login(request, remaining[0])
 
 

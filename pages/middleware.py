@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 
 import brotli
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
@@ -57,8 +57,8 @@ class CompressionMiddleware(GZipMiddleware):
 
     max_padding = 100
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if not self._wants_brotli(request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not isinstance(response, HttpResponse) or not self._wants_brotli(request, response):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Encoding",))
         padding = secrets.token_urlsafe(secrets.randbelow(self.max_padding) + 1)
