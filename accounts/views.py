@@ -227,6 +227,10 @@ class SignInView(LoginView):
         context["has_app"] = bool(user) and services.has_authenticator_app(user)
         if self.steps.current == self.PASSKEY_STEP and user:
             context["passkey_options"] = passkeys.sign_in_options(request=self.request, user=user)
+        elif self.steps.current == self.AUTH_STEP and getattr(form, "together", False):
+            # Whose account is not known yet: any passkey may answer, and the answer is checked
+            # against the account only once the password is right.
+            context["passkey_options"] = passkeys.sign_in_options(request=self.request, user=None)
         context["timed_out"] = self.request.GET.get("timed_out") == "1"
         return context
 

@@ -113,3 +113,41 @@ def test_a_staff_reset_removes_passkeys_too(alice: Any) -> None:
     services.remove_second_factors(user=alice)
     assert not WebAuthnCredential.objects.filter(user=alice).exists()
     assert not services.has_authenticator(alice)
+
+
+def _guard(email: str) -> None:
+    from accounts import guard
+
+    for _ in range(5):
+        guard.record_failure(email=email, address="203.0.113.5")
+
+
+def test_the_guarded_first_step_offers_a_passkey_in_place_of_the_code(client: Client, alice: Any) -> None:
+    give_passkey(alice)
+    _guard("alice@example.org")
+    html = submit_password(client, "alice@example.org", PASSWORD).content.decode()
+    assert 'name="auth-code"' in html
+    assert 'name="auth-passkey_response"' in html
+    assert 'id="passkey-options"' in html
+    # Whose passkeys these are is not known yet, so the page lists none.
+    assert '"allowCredentials": []' in html
+
+
+def test_a_made_up_passkey_answer_in_the_guarded_step_says_only_that_the_details_did_not_work(
+    client: Client, alice: Any
+) -> None:
+    give_passkey(alice)
+    _guard("alice@example.org")
+    submit_password(client, "alice@example.org", PASSWORD)
+    response = client.post(
+        "/account/sign-in/",
+        {
+            WIZARD: "auth",
+            "auth-username": "alice@example.org",
+            "auth-password": PASSWORD,
+            "auth-code": "",
+            "auth-passkey_response": '{"id": "AQEBAQ", "type": "public-key", "response": {}}',
+        },
+    )
+    assert "Those details did not work" in response.content.decode()
+    assert not is_verified(client)

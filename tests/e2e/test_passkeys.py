@@ -179,3 +179,26 @@ def test_a_passkey_of_another_account_does_not_work_here(page: Page, site: str, 
     assert_accessible(axe, page)
     page.goto(f"{site}/account/")
     expect(page.locator("h1")).to_have_text("Sign in")
+
+
+def test_while_guarded_a_passkey_works_in_place_of_the_code(page: Page, site: str, axe: Axe) -> None:
+    from accounts import guard
+
+    page.set_viewport_size(PHONE)
+    add_virtual_authenticator(page)
+    alice = make_user("alice@example.org")
+    _add_passkey_in_settings(page, site, alice)
+    for _ in range(5):
+        guard.record_failure(email="alice@example.org", address="203.0.113.5")
+
+    page.context.clear_cookies()
+    page.goto(f"{site}/account/sign-in/")
+    page.get_by_label("Email address").fill("alice@example.org")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Code from your authenticator app, or a backup code")).to_be_visible()
+    assert_accessible(axe, page)
+    # The page asks again for the password with the code or passkey (it is never kept in the page).
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Use a passkey instead of a code").click()
+    expect(page.locator("h1")).to_have_text("Your space")
