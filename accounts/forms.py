@@ -156,7 +156,7 @@ class SignInForm(AuthenticationForm):
             guard.record_failure(email=email, address=client_address(self.request))
             raise forms.ValidationError(self.error_messages["together_failed"], code="together_failed")
         self.confirm_login_allowed(user)
-        if passkey_response and not code:
+        if passkey_response and not code and self.request is not None:
             from accounts import passkeys
 
             # A passkey of this account's answered this page's challenge: as good as a right code.
