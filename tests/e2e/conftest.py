@@ -56,7 +56,10 @@ def page(browser: Browser) -> Iterator[Page]:
             markup = response.text()
         except PlaywrightError:
             continue  # a page the browser has already let go of
-        if errors := html_errors(markup):
+        # Control characters inside editor-written content (which one test fills with a corpus of
+        # hostile strings) are the content's, not the markup's: the parser still reports them
+        # in tests/pages/test_valid_html.py, for the shipped content.
+        if errors := [error for error in html_errors(markup) if "invalid-codepoint" not in error]:
             problems[response.url] = errors
     context.close()
     assert problems == {}, "pages that are not well-formed HTML"

@@ -34,6 +34,8 @@ def site(server_url: str) -> str:
 
 
 def add_virtual_authenticator(page: Page) -> tuple[Any, str]:
+    # Browsers answer passkey requests only from the page in front.
+    page.bring_to_front()
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable", {"enableUI": False})
     added = cdp.send(
