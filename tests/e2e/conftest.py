@@ -47,11 +47,23 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
-    pages: list[Response] = []
-    page.on("response", lambda response: pages.append(response) if _is_html_page(response) else None)
+    opened = watch_html_pages(page)
     yield page
+    problems = html_problems(opened)
+    context.close()
+    assert problems == {}, "pages that are not well-formed HTML"
+
+
+def watch_html_pages(page: Page) -> list[Response]:
+    """Every HTML page ``page`` opens from now on, for ``html_problems`` to read."""
+    opened: list[Response] = []
+    page.on("response", lambda response: opened.append(response) if _is_html_page(response) else None)
+    return opened
+
+
+def html_problems(opened: list[Response]) -> dict[str, list[str]]:
     problems = {}
-    for response in pages:
+    for response in opened:
         try:
             markup = response.text()
         except PlaywrightError:
@@ -61,8 +73,7 @@ def page(browser: Browser) -> Iterator[Page]:
         # in tests/pages/test_valid_html.py, for the shipped content.
         if errors := [error for error in html_errors(markup) if "invalid-codepoint" not in error]:
             problems[response.url] = errors
-    context.close()
-    assert problems == {}, "pages that are not well-formed HTML"
+    return problems
 
 
 def _is_html_page(response: Response) -> bool:

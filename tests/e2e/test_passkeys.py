@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,10 +15,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django_otp.oath import TOTP
 from django_otp_webauthn.models import WebAuthnCredential
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
-from tests.e2e.conftest import assert_accessible
+from tests.conftest import CHROMIUM
+from tests.e2e.conftest import assert_accessible, html_problems, watch_html_pages
 from tests.factories import current_code, make_user, run_tasks, signed_in_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +27,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EMAIL = "sam@example.org"
 PASSWORD = "a long and private passphrase"
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A browser of its own for each test: Chromium's virtual authenticators now and then refuse
+    requests in a browser where another test's authenticator came and went."""
+    own_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+    )
+    context = own_browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    opened = watch_html_pages(page)
+    yield page
+    problems = html_problems(opened)
+    context.close()
+    own_browser.close()
+    assert problems == {}, "pages that are not well-formed HTML"
 
 
 @pytest.fixture
@@ -43,7 +63,7 @@ def add_virtual_authenticator(page: Page) -> tuple[Any, str]:
         {
             "options": {
                 "protocol": "ctap2",
-                "transport": "internal",
+                "transport": "usb",
                 "hasResidentKey": True,
                 "hasUserVerification": True,
                 "isUserVerified": True,
@@ -52,6 +72,12 @@ def add_virtual_authenticator(page: Page) -> tuple[Any, str]:
         },
     )
     return cdp, added["authenticatorId"]
+
+
+def press_passkey_button(page: Page, name: str) -> None:
+    """Browsers answer passkey requests only from the window in front."""
+    page.bring_to_front()
+    page.get_by_role("button", name=name).click()
 
 
 def _open_menu_and_click(page: Page, name: str, role: str = "link") -> None:
@@ -87,7 +113,7 @@ def test_sign_up_with_a_passkey_sign_in_with_it_add_an_app_and_remove_it(page: P
     expect(page.locator("h1")).to_have_text("Protect your account")
     expect(page.get_by_text("shared family Apple, Google or Microsoft account")).to_be_visible()
     assert_accessible(axe, page)
-    page.get_by_role("button", name="Create a passkey").click()
+    press_passkey_button(page, "Create a passkey")
     expect(page.locator("h1")).to_have_text("Write down your backup codes")
     codes = [code.inner_text() for code in page.locator(".app-backup-codes code").all()]
     sam = User.objects.get(email=EMAIL)
@@ -100,7 +126,7 @@ def test_sign_up_with_a_passkey_sign_in_with_it_add_an_app_and_remove_it(page: P
     _sign_in_with_password(page, site)
     expect(page.locator("h1")).to_have_text("Use your passkey")
     assert_accessible(axe, page)
-    page.get_by_role("button", name="Use my passkey").click()
+    press_passkey_button(page, "Use my passkey")
     expect(page.locator("h1")).to_have_text("Your space")
 
     # The only passkey cannot be removed; connect an app (checked with a backup code), then it can.
@@ -135,7 +161,7 @@ def _add_passkey_in_settings(page: Page, site: str, user: Any) -> None:
     page.goto(f"{site}/account/settings/passkeys/add/")
     page.get_by_label("Code from your authenticator app, or a backup code").fill(current_code(user))
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Create a passkey").click()
+    press_passkey_button(page, "Create a passkey")
     expect(page.get_by_text("Your passkey is added")).to_be_visible()
 
 
@@ -202,5 +228,5 @@ def test_while_guarded_a_passkey_works_in_place_of_the_code(page: Page, site: st
     assert_accessible(axe, page)
     # The page asks again for the password with the code or passkey (it is never kept in the page).
     page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Use a passkey instead of a code").click()
+    press_passkey_button(page, "Use a passkey instead of a code")
     expect(page.locator("h1")).to_have_text("Your space")
