@@ -74,6 +74,7 @@ class SignupForm(allauth_forms.SignupForm):
 
 
 TOGETHER_CODE_FIELD = "code"
+TOGETHER_PASSKEY_FIELD = "passkey_response"
 
 
 class SignInForm(AuthenticationForm):
@@ -102,9 +103,15 @@ class SignInForm(AuthenticationForm):
         username.error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.together = self.is_bound and (
-            self.add_prefix(TOGETHER_CODE_FIELD) in self.data or self._typed_email_is_guarded()
+            self.add_prefix(TOGETHER_CODE_FIELD) in self.data
+            or self.add_prefix(TOGETHER_PASSKEY_FIELD) in self.data
+            or self._typed_email_is_guarded()
         )
         if self.together:
+            # Or a passkey in place of the code (filled in by static/js/passkey.js).
+            self.fields[TOGETHER_PASSKEY_FIELD] = forms.CharField(
+                required=False, widget=forms.HiddenInput(attrs={"data-passkey-field": ""}), max_length=20_000
+            )
             self.fields[TOGETHER_CODE_FIELD] = forms.CharField(
                 label="Code from your authenticator app, or a backup code",
                 help_text="The 6-digit code changes every 30 seconds.",
@@ -143,12 +150,20 @@ class SignInForm(AuthenticationForm):
             # The page has only just asked for the code: nothing has been tried yet.
             raise forms.ValidationError(self.error_messages["together"], code="together")
         code = self.cleaned_data.get(TOGETHER_CODE_FIELD, "").strip()
+        passkey_response = self.cleaned_data.get(TOGETHER_PASSKEY_FIELD, "")
         user = authenticate(self.request, username=email, password=password)
         if user is None:
             guard.record_failure(email=email, address=client_address(self.request))
             raise forms.ValidationError(self.error_messages["together_failed"], code="together_failed")
         self.confirm_login_allowed(user)
-        if services.has_authenticator(user):
+        if passkey_response and not code and self.request is not None:
+            from accounts import passkeys
+
+            # A passkey of this account's answered this page's challenge: as good as a right code.
+            self.verified_device = passkeys.verify(request=self.request, user=user, response_json=passkey_response)
+            if self.verified_device is None:
+                raise forms.ValidationError(self.error_messages["together_failed"], code="together_failed")
+        elif services.has_authenticator(user):
             paused_until = services.codes_paused_until(user)
             if paused_until and services.code_is_right(user=user, code=code):
                 # Only someone holding the right code learns of the pause: to anyone else it would
@@ -238,6 +253,36 @@ class SignInBackupCodeForm(LockedVerifyMixin, BackupTokenForm):
         field.help_text = "One of the codes you wrote down when you set up your account, like abcde-23456."
         field.widget.attrs.update({"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-10"})
         field.error_messages["required"] = BACKUP_ERRORS["token_required"]
+
+
+PASSKEY_FAILED = "That passkey did not work. Try again, or use another way to sign in"
+
+
+class SignInPasskeyForm(forms.Form):
+    """The browser's answer to our passkey challenge, put in by static/js/passkey.js."""
+
+    # Checked once: the challenge it answers is used up (the wizard does not check it again).
+    idempotent = False
+
+    passkey_response = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-passkey-field": ""}), max_length=20_000
+    )
+
+    # The wizard passes `user` and `request` only to forms whose signature names them.
+    def __init__(self, user: Any, request: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        from accounts import passkeys
+
+        response = self.cleaned_data.get("passkey_response", "")
+        device = passkeys.verify(request=self.request, user=self.user, response_json=response)
+        if device is None:
+            raise forms.ValidationError(PASSKEY_FAILED, code="passkey_failed")
+        self.user.otp_device = device
+        return self.cleaned_data
 
 
 class NewAuthenticatorForm(forms.Form):

@@ -96,18 +96,11 @@ def user_for_setup_link(token: str) -> User | None:
 
 def remove_second_factors(*, user: User) -> None:
     """Every way the person proves it is them besides the password: app, backup codes, passkeys."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
     TOTPDevice.objects.filter(user=user).delete()
     BackupCodeDevice.objects.filter(user=user).delete()
-    for model in _other_second_factor_models():
-        model.objects.filter(user=user).delete()
-
-
-def _other_second_factor_models() -> list[Any]:
-    from django.apps import apps
-
-    # Passkeys, where installed; named by a variable so type checking does not need the app.
-    passkeys: str = "django_otp_webauthn.WebAuthnCredential"
-    return [apps.get_model(passkeys)] if apps.is_installed("django_otp_webauthn") else []
+    WebAuthnCredential.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -194,8 +187,32 @@ def replace_backup_codes(*, user: User) -> list[str]:
 
 
 def has_authenticator(user: User) -> bool:
-    """Whether the person has connected an authenticator app (so every sign-in needs its code)."""
+    """Whether the person has a second factor (an authenticator app or a passkey), so every sign-in needs it."""
+    from accounts.passkeys import has_passkey
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or has_passkey(user)
+
+
+def has_authenticator_app(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def set_up_passkey(*, request: HttpRequest, user: User, response_json: str) -> tuple[Any, list[str]] | None:
+    """Save the person's first passkey and make their backup codes; None if the browser's answer is refused."""
+    from accounts import passkeys
+
+    device = passkeys.register(request=request, user=user, response_json=response_json)
+    if device is None:
+        return None
+    return device, replace_backup_codes(user=user)
+
+
+def can_remove_second_factor(*, user: User) -> bool:
+    """A person keeps at least one of app and passkey: backup codes alone are for emergencies."""
+    from accounts.passkeys import passkeys_of
+
+    return int(has_authenticator_app(user)) + len(passkeys_of(user)) > 1
 
 
 def cap_throttle(device: Any) -> None:
@@ -358,6 +375,7 @@ def export_data(*, user: User) -> dict[str, Any]:
 
 def export_account(user: User) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
+    from django_otp_webauthn.models import WebAuthnCredential
 
     return {
         "email": user.email,
@@ -370,6 +388,13 @@ def export_account(user: User) -> dict[str, Any]:
         ],
         "two_factor": {
             "authenticator_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "passkeys": [
+                {
+                    "added": passkey.created_at.isoformat(),
+                    "last_used": passkey.last_used_at and passkey.last_used_at.isoformat(),
+                }
+                for passkey in WebAuthnCredential.objects.filter(user=user)
+            ],
             "backup_codes_left": backup_codes_left(user),
             "reset_by_staff": [reset.at.isoformat() for reset in SecondFactorReset.objects.filter(user=user)],
         },

@@ -19,17 +19,20 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from formtools.wizard.forms import ManagementForm
 from two_factor.utils import get_otpauth_url
 from two_factor.views import LoginView
 
-from accounts import forms, services
+from accounts import forms, passkeys, services
 from accounts.access import can_reset_second_factors, public, two_factor_setup_step
 from accounts.models import BackupCodeDevice, SecondFactorReset
 from mysupportspace.client_address import client_address
@@ -126,9 +129,12 @@ class SignInView(LoginView):
     """Email and password, then a code from the authenticator app or a backup code."""
 
     template_name = "accounts/sign_in.html"
+    PASSKEY_STEP = "passkey"
+    # The first of the later steps that applies is shown; the others are a button away.
     form_list = (
         (LoginView.AUTH_STEP, forms.SignInForm),
         (LoginView.TOKEN_STEP, forms.SignInCodeForm),
+        (PASSKEY_STEP, forms.SignInPasskeyForm),
         (LoginView.BACKUP_STEP, forms.SignInBackupCodeForm),
     )
 
@@ -162,13 +168,29 @@ class SignInView(LoginView):
     def _verified_together(self) -> bool:
         return bool(self.storage.data.get(self.VERIFIED_TOGETHER))
 
+    def _passed_another_way(self, *ways: str) -> bool:
+        done = self.storage.validated_step_data
+        return self._verified_together() or any(way in done for way in ways)
+
+    # A step stays in the list once it has been passed itself (the wizard looks for it there),
+    # and leaves it once another way has been passed.
     def has_token_step(self) -> bool:
         return not self._verified_together() and bool(super().has_token_step())
 
-    def has_backup_step(self) -> bool:
-        return not self._verified_together() and bool(super().has_backup_step())
+    def has_passkey_step(self) -> bool:
+        user = self.get_user()
+        return bool(user) and not self._passed_another_way(self.TOKEN_STEP) and passkeys.has_passkey(user)
 
-    condition_dict = {LoginView.TOKEN_STEP: has_token_step, LoginView.BACKUP_STEP: has_backup_step}
+    def has_backup_step(self) -> bool:
+        user = self.get_user()
+        passed = self._passed_another_way(self.TOKEN_STEP, self.PASSKEY_STEP)
+        return bool(user) and not passed and services.has_authenticator(user)
+
+    condition_dict = {
+        LoginView.TOKEN_STEP: has_token_step,
+        PASSKEY_STEP: has_passkey_step,
+        LoginView.BACKUP_STEP: has_backup_step,
+    }
 
     def process_step(self, form: Any) -> Any:
         data = super().process_step(form)
@@ -199,7 +221,16 @@ class SignInView(LoginView):
 
     def get_context_data(self, form: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(form, **kwargs)
-        context["backup_codes_left"] = services.backup_codes_left(self.get_user()) if self.get_user() else 0
+        user = self.get_user()
+        context["backup_codes_left"] = services.backup_codes_left(user) if user else 0
+        context["has_passkey"] = bool(user) and passkeys.has_passkey(user)
+        context["has_app"] = bool(user) and services.has_authenticator_app(user)
+        if self.steps.current == self.PASSKEY_STEP and user:
+            context["passkey_options"] = passkeys.sign_in_options(request=self.request, user=user)
+        elif self.steps.current == self.AUTH_STEP and getattr(form, "together", False):
+            # Whose account is not known yet: any passkey may answer, and the answer is checked
+            # against the account only once the password is right.
+            context["passkey_options"] = passkeys.sign_in_options(request=self.request, user=None)
         context["timed_out"] = self.request.GET.get("timed_out") == "1"
         context["codes_paused"] = "codes are paused for" in str(form.errors)
         return context
@@ -232,7 +263,9 @@ def _qr_data_uri(otpauth_url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 
-def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_key: str) -> HttpResponse:
+def _authenticator_page(
+    request: HttpRequest, *, template: str, form: Any, hex_key: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     b32_key = base64.b32encode(binascii.unhexlify(hex_key)).decode()
     otpauth_url = get_otpauth_url(
         accountname=settings.TWO_FACTOR_ACCOUNT_LABEL, secret=b32_key, issuer=settings.OTP_TOTP_ISSUER
@@ -247,6 +280,7 @@ def _authenticator_page(request: HttpRequest, *, template: str, form: Any, hex_k
             "key_text": services.key_as_text(hex_key),
             "key_plain": services.key_as_text(hex_key).replace(" ", ""),
             "account_label": settings.TWO_FACTOR_ACCOUNT_LABEL,
+            **(extra or {}),
         },
     )
 
@@ -261,19 +295,37 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         sent = services.send_two_factor_setup_link(request=request, user=user)
         return render(request, "accounts/two_factor_setup_email.html", {"sent": sent})
     hex_key = request.session.setdefault(SETUP_KEY_SESSION, services.new_totp_key())
-    form = forms.NewAuthenticatorForm(
-        request.POST if request.method == "POST" else None, key=binascii.unhexlify(hex_key)
-    )
-    if request.method == "POST" and form.is_valid():
+    passkey_failed = False
+    if request.method == "POST" and "passkey_response" in request.POST:
+        made = services.set_up_passkey(request=request, user=user, response_json=request.POST["passkey_response"])
+        if made is not None:
+            return _first_second_factor_done(request, device=made[0], codes=made[1])
+        passkey_failed = True
+    posted_code = request.method == "POST" and not passkey_failed
+    form = forms.NewAuthenticatorForm(request.POST if posted_code else None, key=binascii.unhexlify(hex_key))
+    if posted_code and form.is_valid():
         assert form.verified_t is not None
         with transaction.atomic():
             device, codes = services.set_up_two_factor(user=user, hex_key=hex_key, verified_t=form.verified_t)
-        otp_login(request, device)
-        request.session.cycle_key()
-        request.session.pop(SETUP_KEY_SESSION, None)
-        request.session[NEW_CODES_SESSION] = codes
-        return redirect("accounts:backup-codes-new")
-    return _authenticator_page(request, template="accounts/two_factor_setup.html", form=form, hex_key=hex_key)
+        return _first_second_factor_done(request, device=device, codes=codes)
+    return _authenticator_page(
+        request,
+        template="accounts/two_factor_setup.html",
+        form=form,
+        hex_key=hex_key,
+        extra={
+            "passkey_options": passkeys.registration_options(request=request, user=user),
+            "passkey_failed": passkey_failed,
+        },
+    )
+
+
+def _first_second_factor_done(request: HttpRequest, *, device: Any, codes: list[str]) -> HttpResponse:
+    otp_login(request, device)
+    request.session.cycle_key()
+    request.session.pop(SETUP_KEY_SESSION, None)
+    request.session[NEW_CODES_SESSION] = codes
+    return redirect("accounts:backup-codes-new")
 
 
 @public
@@ -308,8 +360,81 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"backup_codes_left": services.backup_codes_left(user), "role_label": user.get_role_display()},
+        {
+            "backup_codes_left": services.backup_codes_left(user),
+            "role_label": user.get_role_display(),
+            "has_app": services.has_authenticator_app(user),
+            "passkeys": passkeys.passkeys_of(user),
+            "can_remove": services.can_remove_second_factor(user=user),
+        },
     )
+
+
+PASSKEY_ADD_SESSION = "adding_passkey_since"
+
+
+def add_passkey(request: HttpRequest) -> HttpResponse:
+    """Add a passkey: prove who you are with a code first, as for a new authenticator app."""
+    user: Any = request.user
+    since = request.session.get(PASSKEY_ADD_SESSION)
+    if not since or timezone.now().timestamp() - since > 600:
+        check = forms.FreshCodeForm(
+            request.POST if request.method == "POST" else None, user=user, allow_backup_code=True
+        )
+        if request.method == "POST" and check.is_valid():
+            request.session[PASSKEY_ADD_SESSION] = timezone.now().timestamp()
+            return redirect("accounts:passkey-add")
+        return render(request, "accounts/passkey_add_check.html", {"form": check})
+    failed = False
+    if request.method == "POST":
+        device = passkeys.register(request=request, user=user, response_json=request.POST.get("passkey_response", ""))
+        if device is not None:
+            request.session.pop(PASSKEY_ADD_SESSION, None)
+            services.end_other_sessions(user=user, keep_session_key=request.session.session_key)
+            messages.success(request, "Your passkey is added. You can use it to sign in from now on.")
+            return redirect("accounts:settings")
+        failed = True
+    return render(
+        request,
+        "accounts/passkey_add.html",
+        {"passkey_options": passkeys.registration_options(request=request, user=user), "passkey_failed": failed},
+    )
+
+
+@require_POST
+def remove_passkey(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    passkey = get_object_or_404(WebAuthnCredential, pk=pk, user=user)
+    if not services.can_remove_second_factor(user=user):
+        messages.info(request, "This is your only way to sign in besides backup codes, so it cannot be removed.")
+        return redirect("accounts:settings")
+    removed_id = passkey.persistent_id
+    passkey.delete()
+    _stay_verified(request, removed_id=removed_id)
+    messages.success(request, "That passkey is removed. It no longer works here.")
+    return redirect("accounts:settings")
+
+
+@require_POST
+def remove_authenticator(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not services.can_remove_second_factor(user=user) or not services.has_authenticator_app(user):
+        messages.info(request, "Your authenticator app is your only way to sign in besides backup codes.")
+        return redirect("accounts:settings")
+    removed_ids = [device.persistent_id for device in TOTPDevice.objects.filter(user=user)]
+    TOTPDevice.objects.filter(user=user).delete()
+    for removed_id in removed_ids:
+        _stay_verified(request, removed_id=removed_id)
+    messages.success(request, "Your authenticator app is disconnected. Its codes no longer work here.")
+    return redirect("accounts:settings")
+
+
+def _stay_verified(request: HttpRequest, *, removed_id: str) -> None:
+    """Someone who removes the very passkey or app they signed in with stays signed in, on another one."""
+    user: Any = request.user
+    if request.session.get(DEVICE_ID_SESSION_KEY) == removed_id:
+        remaining = passkeys.passkeys_of(user) or list(TOTPDevice.objects.filter(user=user))
+        otp_login(request, remaining[0])
 
 
 def change_role(request: HttpRequest) -> HttpResponse:

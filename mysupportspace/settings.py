@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # two_factor's sign-in looks it up; our backup codes are accounts.BackupCodeDevice
+    "django_otp_webauthn",
     "two_factor",
     "django_tasks",
     "django_tasks_db",
@@ -230,6 +231,17 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 # The label an authenticator app shows for this account: neutral by default.
 TWO_FACTOR_ACCOUNT_LABEL = env_str("TWO_FACTOR_ACCOUNT_LABEL", "Account")
+# Passkeys: a second factor only, never a way in without the password; the relying party is the
+# host the site is served on (accounts/passkeys.py).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = TWO_FACTOR_ACCOUNT_LABEL
+# Browsers offer passkeys only to https:// sites (and http://localhost while developing).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"https://{host}" for host in ALLOWED_HOSTS if host[:1].isalpha() and host != "localhost"
+] + ["http://localhost"]
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
 
 # Wrong passwords for one account, from every address together, beyond which the sign-in asks
 # for the password and the code together and says nothing about either alone (accounts/guard.py).

@@ -65,7 +65,7 @@ class CompressionMiddleware(GZipMiddleware):
         if not isinstance(response, HttpResponse) or not self._wants_brotli(request, response):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Encoding",))
-        padding = secrets.token_urlsafe(secrets.randbelow(self.max_padding) + 1)
+        padding = secrets.token_hex(secrets.randbelow(self.max_padding) + 1)  # no "--", which ends a comment
         compressed = brotli.compress(response.content + f"<!-- {padding} -->".encode(), quality=5)
         if len(compressed) >= len(response.content):
             return response

@@ -39,6 +39,7 @@ def test_download_my_data_is_one_json_file_with_every_section(alice_client: Clie
     assert data["account"]["role"] == "victim"
     assert data["account"]["two_factor"] == {
         "authenticator_set_up": True,
+        "passkeys": [],
         "backup_codes_left": 10,
         "reset_by_staff": [],
     }

@@ -31,3 +31,18 @@ def test_no_template_writes_times_with_dots() -> None:
         str(path) for path in templates.rglob("*.html") if 'g:ia"' in path.read_text() or ' a"' in path.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_idle_warning_says_diary_writing_is_kept(alice_client) -> None:
+    html = alice_client.get("/account/").content.decode()
+    assert "If you are writing in your diary, we keep what you have written" in html
+    assert "will be lost" not in html
+
+
+def test_guide_content_does_not_tell_signed_out_readers_their_answers_are_saved() -> None:
+    """Whether an answer is kept is for the page to say, to the person it is true for."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "guides"
+    assert [path.name for path in fixtures.glob("*.toml") if "saved privately" in path.read_text()] == []
