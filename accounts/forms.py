@@ -5,7 +5,7 @@ from typing import Any, cast
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
@@ -62,8 +62,19 @@ class SignupForm(allauth_forms.SignupForm):
     field_order = ["email", "password1", "password2", "role"]
 
 
+# The longest email address there can be (RFC 5321), and the length of User.email.
+EMAIL_MAX_LENGTH = 254
+
+
 class SignInForm(AuthenticationForm):
     """Email and password, the first step of the two-factor sign-in."""
+
+    # Django's own field only shows a maxlength to the browser and never checks it, so a longer
+    # address reached the lock-out's record of failed sign-ins (255 characters) and failed there.
+    username = UsernameField(
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"},
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
