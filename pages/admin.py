@@ -3,8 +3,8 @@
 Each app's ModelAdmin and inline takes ``InputLimits`` first among its bases. Django's admin
 leaves free text (TextField) without a limit, passes NUL bytes in the list's filters on to
 PostgreSQL (which refuses them with an error), lets a search grow past what SQLite's LIKE
-accepts, and looks up ids of any size (SQLite cannot even bind one past 64 bits). Here each of
-those is refused as bad input instead.
+accepts, fails on a year in the date links too large for a date, and looks up ids of any size
+(SQLite cannot even bind one past 64 bits). Here each of those is refused as bad input instead.
 """
 
 from __future__ import annotations
@@ -67,4 +67,9 @@ class InputLimits:
         if len(request.GET.get(SEARCH_VAR, "")) > SEARCH_LIMIT:
             messages.warning(request, f"Search for {SEARCH_LIMIT} characters or fewer.")
             raise IncorrectLookupParameters(f"A search longer than {SEARCH_LIMIT} characters")
-        return super().get_changelist_instance(request)  # type: ignore[misc]
+        try:
+            return super().get_changelist_instance(request)  # type: ignore[misc]
+        except OverflowError as error:
+            # A year or day past what a date can hold, in the date links above the list:
+            # Django turns a ValueError there into IncorrectLookupParameters, not this.
+            raise IncorrectLookupParameters(error) from error
