@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -94,6 +95,26 @@ def text_kwargs(pattern: URLPattern) -> set[str]:
         for name in names
         if type(converters.get(name)).__name__ not in {"IntConverter", "SlugConverter", "UUIDConverter"}
     }
+
+
+_READ_DIRECTLY = re.compile(r"""request\.(GET|POST)(?:\.get|\.getlist)?[(\[]["'](\w+)["']""")
+
+
+def read_directly(method: str) -> set[str]:
+    """Parameters the project's views read straight from request.GET or request.POST, not through a form.
+
+    Found in the source, like the forms are found in the pages: ?next= on the sign-in page or
+    keep_only on the diary's forms are on no form, but a client can send them all the same.
+    """
+    root = Path(settings.BASE_DIR)
+    names = {"next"}  # Django's and allauth's redirect field, read inside the packages
+    for config in django_apps.get_app_configs():
+        folder = Path(config.path).resolve()
+        if folder.parent != root.resolve():
+            continue
+        for source in folder.rglob("*.py"):
+            names |= {name for verb, name in _READ_DIRECTLY.findall(source.read_text()) if verb == method.upper()}
+    return names if method == "get" else names - {"next"}
 
 
 # --- Forms, as the browser sees them ----------------------------------------------------------
@@ -306,6 +327,13 @@ def hostile_cases(form: Form, *, field_by_field: bool = True, multipart: bool = 
             names = typed[start : start + batch]
             yield Case(f"{', '.join(names)[:80]} oversized", _with(form, **{name: [OVERSIZED] for name in names}))
     yield Case("NUL bytes in every field", {name: [(values or [""])[0] + "\x00"] for name, values in filled.items()})
+    direct = sorted(read_directly(form.method) - set(form.fields))
+    if direct:
+        hostile = [OVERSIZED, "\x00", HUGE_NUMBER, "-1"]
+        yield Case(
+            f"{', '.join(direct)} (read by the view, on no form) hostile",
+            _with(form, **{name: [hostile[index % len(hostile)]] for index, name in enumerate(direct)}),
+        )
     numbers = [HUGE_NUMBER, "-1", *NUMBERS_BEYOND_COLUMNS]
     yield Case(
         "numbers out of range in every field",
@@ -407,6 +435,15 @@ def send(client: Client, method: str, path: str, case: Case) -> HttpResponse:
     return client.post(path, case.data or {})
 
 
+def refused(response: HttpResponse) -> bool:
+    """The request was turned down: a 4xx, or the form again with its errors (ours, or the admin's)."""
+    if 400 <= response.status_code < 500:
+        return True
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return any(mark in response.content for mark in (b"govuk-error-summary", b'class="errornote"'))
+
+
 def check(client: Client, method: str, path: str, case: Case, *, where: str) -> list[Finding]:
     """Send one case and report what went wrong; nothing it does is kept.
 
@@ -427,7 +464,7 @@ def check(client: Client, method: str, path: str, case: Case, *, where: str) -> 
             if error:
                 problem += f": {error[0].__name__}: {str(error[1])[:300]}"
             findings.append(Finding(where, case.label, problem))
-        if response.status_code not in (301, 302, 303) and response.status_code < 500:
+        if refused(response):
             wrote = sorted(writes.tables - WRITES_ALLOWED_ON_REFUSAL)
             if wrote:
                 findings.append(Finding(where, case.label, f"refused ({response.status_code}) but wrote to {wrote}"))

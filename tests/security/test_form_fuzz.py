@@ -507,14 +507,20 @@ def test_no_form_fails_on_the_naughty_strings(site: Site) -> None:
     assert not findings, _report(findings)
 
 
+# Already percent-encoded, as they go into a query string: the last is a lone surrogate in UTF-8.
+HOSTILE_IN_QUERIES = [quote(hostile.OVERSIZED[:5_000]), "%00", hostile.HUGE_NUMBER, "-1", "%ED%B3%BF%FF"]
 HOSTILE_IN_ADDRESSES = [str(10**30), "-1", "a%00b", "%FF%FE%ED%A0%80", quote(hostile.OVERSIZED[:3000]), "%3Cscript%3E"]
 
 
-def test_no_address_fails_on_huge_negative_or_hostile_ids(site: Site) -> None:
-    """Ids far beyond any column, a negative id, and NUL bytes, bad bytes and oversized text in the address."""
+def test_no_address_fails_on_hostile_ids_or_query_strings(site: Site) -> None:
+    """Ids far beyond any column, a negative id, and NUL bytes, bad bytes and oversized text in the address.
+
+    Every page is also opened with the query parameters the views read directly (?next=, ?page=...)
+    set to hostile values.
+    """
     findings: list[hostile.Finding] = []
     marker = "zz-stands-for-the-value-zz"
-    for name, pattern, url in site_urls(site.world):
+    for number, (name, pattern, url) in enumerate(site_urls(site.world)):
         kwargs = dict(resolve(url).kwargs)
         targets: list[tuple[str, str]] = []
         for key in hostile.int_kwargs(pattern):
@@ -526,6 +532,12 @@ def test_no_address_fails_on_huge_negative_or_hostile_ids(site: Site) -> None:
             template = hostile.concrete_url(name, {**kwargs, key: marker})
             targets += [("get", template.replace(marker, value)) for value in HOSTILE_IN_ADDRESSES]
             targets.append(("post", template.replace(marker, HOSTILE_IN_ADDRESSES[0])))
+        # Each parameter gets a different hostile value, going round them from page to page.
+        query = "&".join(
+            f"{name}={HOSTILE_IN_QUERIES[(number + index) % len(HOSTILE_IN_QUERIES)]}"
+            for index, name in enumerate(sorted(hostile.read_directly("get")))
+        )
+        targets.append(("get", f"{url}?{query}"))
         for context in site.url_contexts[name]:
             for method, target in targets:
                 case = hostile.Case(f"{method.upper()} {target[:100]}", {})
