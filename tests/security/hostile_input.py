@@ -9,6 +9,7 @@ A form that exists on a page is therefore fuzzed the moment it exists.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import random
 import re
@@ -100,21 +101,22 @@ def text_kwargs(pattern: URLPattern) -> set[str]:
 _READ_DIRECTLY = re.compile(r"""request\.(GET|POST)(?:\.get|\.getlist)?[(\[]["'](\w+)["']""")
 
 
-def read_directly(method: str) -> set[str]:
+@functools.cache
+def read_directly(method: str) -> frozenset[str]:
     """Parameters the project's views read straight from request.GET or request.POST, not through a form.
 
     Found in the source, like the forms are found in the pages: ?next= on the sign-in page or
     keep_only on the diary's forms are on no form, but a client can send them all the same.
     """
-    root = Path(settings.BASE_DIR)
-    names = {"next"}  # Django's and allauth's redirect field, read inside the packages
+    root = Path(settings.BASE_DIR).resolve()
+    names = {"next"} if method == "get" else set()  # Django's and allauth's redirect field, read in the packages
     for config in django_apps.get_app_configs():
         folder = Path(config.path).resolve()
-        if folder.parent != root.resolve():
+        if folder.parent != root:
             continue
         for source in folder.rglob("*.py"):
             names |= {name for verb, name in _READ_DIRECTLY.findall(source.read_text()) if verb == method.upper()}
-    return names if method == "get" else names - {"next"}
+    return frozenset(names)
 
 
 # --- Forms, as the browser sees them ----------------------------------------------------------
