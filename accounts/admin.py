@@ -7,10 +7,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+from pages.admin import InputLimits
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(InputLimits, DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "role", "is_staff", "is_active", "date_joined")
     list_filter = ("role", "is_staff", "is_active", "groups")

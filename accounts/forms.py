@@ -6,9 +6,8 @@ from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.hashers import make_password
-from django.core.validators import MaxLengthValidator
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
 from two_factor.forms import AuthenticationTokenForm, BackupTokenForm
@@ -77,12 +76,23 @@ TOGETHER_CODE_FIELD = "code"
 TOGETHER_PASSKEY_FIELD = "passkey_response"
 
 
+# The longest email address there can be (RFC 5321), and the length of User.email.
+EMAIL_MAX_LENGTH = 254
+
+
 class SignInForm(AuthenticationForm):
     """Email and password, the first step of the two-factor sign-in.
 
     While the account is guarded (see ``accounts.guard``), the same step asks for the code
     too, and says only "those details did not work" unless the password and code are both right.
     """
+
+    # Django's own field only shows a maxlength to the browser and never checks it, so a longer
+    # address reached the lock-out's record of failed sign-ins (255 characters) and failed there.
+    username = UsernameField(
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer"},
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive",
@@ -97,8 +107,6 @@ class SignInForm(AuthenticationForm):
         self.verified_device: Any = None
         username = self.fields["username"]
         username.label = "Email address"
-        cast(forms.CharField, username).max_length = 254
-        username.validators.append(MaxLengthValidator(254))
         username.widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
         username.error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -124,7 +132,7 @@ class SignInForm(AuthenticationForm):
 
     def _typed_email_is_guarded(self) -> bool:
         email = str(self.data.get(self.add_prefix("username"), ""))
-        return bool(email) and len(email) <= 254 and guard.is_guarded(email)
+        return bool(email) and len(email) <= EMAIL_MAX_LENGTH and guard.is_guarded(email)
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()

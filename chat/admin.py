@@ -9,22 +9,23 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from chat.models import AuditEntry, CannedResponse, Feedback, WrapUpOutcome
+from pages.admin import InputLimits
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(InputLimits, admin.ModelAdmin):
     list_display = ["title", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["title", "text"]
 
 
 @admin.register(WrapUpOutcome)
-class WrapUpOutcomeAdmin(admin.ModelAdmin):
+class WrapUpOutcomeAdmin(InputLimits, admin.ModelAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(InputLimits, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

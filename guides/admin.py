@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from guides.models import Guide, RightsPage, Status, Step, Topic
+from pages.admin import InputLimits
 from situation.models import CrimeType
 
 
@@ -41,7 +42,7 @@ class TaggedForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(InputLimits, admin.ModelAdmin):
     form = TaggedForm
     list_display = ("title", "order", "audience", "published", "guide_count", "helps_with")
     list_editable = ("order", "published")
@@ -67,22 +68,31 @@ def _labels(values: list[str]) -> str:
 
 
 class LinesField(forms.CharField):
-    """A list of short texts, edited as one per line."""
+    """A list of short texts, edited as one per line, all of them together at most ``text_limit`` characters."""
 
     widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *, text_limit: int = 2_000, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.text_limit = text_limit
 
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
+        if len(text) > self.text_limit:
+            raise ValidationError(f"Keep these to {self.text_limit:,} characters or fewer, all lines together.")
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class StepForm(forms.ModelForm):
     options = LinesField(required=False, help_text="Checklist only: one choice per line.")
     video_url = forms.URLField(
-        required=False, assume_scheme="https", help_text=Step._meta.get_field("video_url").help_text
+        required=False,
+        assume_scheme="https",
+        max_length=Step._meta.get_field("video_url").max_length,
+        help_text=Step._meta.get_field("video_url").help_text,
     )
 
     class Meta:
@@ -123,7 +133,7 @@ class StepInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError([*problems, "Save it as a draft until then."])
 
 
-class StepInline(admin.StackedInline):
+class StepInline(InputLimits, admin.StackedInline):
     model = Step
     form = StepForm
     formset = StepInlineFormSet
@@ -141,7 +151,7 @@ class StepInline(admin.StackedInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(InputLimits, admin.ModelAdmin):
     form = TaggedForm
     list_display = ("title", "topic", "audience", "status", "members_only", "minutes", "order", "helps_with")
     list_filter = ("status", "audience", "members_only", "topic")
@@ -197,7 +207,7 @@ class GuideAdmin(admin.ModelAdmin):
 
 
 @admin.register(RightsPage)
-class RightsPageAdmin(admin.ModelAdmin):
+class RightsPageAdmin(InputLimits, admin.ModelAdmin):
     list_display = ("title", "order", "status")
     list_editable = ("order", "status")
     list_filter = ("status",)

@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from pages.admin import InputLimits
 from referrals.models import AuditEntry, Need, Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(InputLimits, admin.ModelAdmin):
     list_display = ["name", "area", "phone", "is_published", "last_checked", "updated_at"]
     list_filter = ["is_published", "area", "needs"]
     search_fields = ["name", "summary", "slug"]
@@ -28,14 +29,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(InputLimits, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(InputLimits, admin.ModelAdmin):
     list_display = ["created_at", "staff_email", "action", "reference", "detail"]
     list_filter = ["action"]
     search_fields = ["staff_email", "reference"]
