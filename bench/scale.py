@@ -47,7 +47,7 @@ def measure(runs: int) -> dict[str, dict[str, float]]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
-    from pages.seeding import seed_email
+    from pages.seed_codes import seed_email
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

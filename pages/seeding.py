@@ -10,8 +10,6 @@ Never run this on a live service: it refuses a database that holds any account o
 from __future__ import annotations
 
 import datetime
-import hashlib
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,16 +19,14 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from diary.models import DiaryEntry
 from guides.models import Guide, GuideProgress, Step
+from pages.seed_codes import SEED_PASSWORD, seed_email, seed_totp_key
 from referrals.models import CASEWORKERS_GROUP, ContactMethod, RequestKind, RequestStatus, SupportRequest
 
-SEED_DOMAIN = "seed.example.org"
-SEED_PASSWORD = "seed scale password, synthetic data only"  # noqa: S105 (invented accounts only)
 FEELINGS = ["Calm", "Hopeful", "Tired", "Anxious", "Sad", "Safe"]
 SENTENCES = [
     "Slept badly and felt on edge most of the morning.",
@@ -39,22 +35,6 @@ SENTENCES = [
     "The letter from the police came today.",
     "Tried the breathing exercise before bed.",
 ]
-
-
-def seed_email(n: int, *, kind: str = "person") -> str:
-    return f"{kind}{n}@{SEED_DOMAIN}"
-
-
-def seed_totp_key(n: int, *, kind: str = "person") -> str:
-    """The authenticator secret (40 hex digits) of seeded account N: anyone with N can make its codes."""
-    return hashlib.sha256(f"mysupportspace-seed:{kind}:{n}".encode()).hexdigest()[:40]
-
-
-def seed_code(n: int, *, kind: str = "person", at: float | None = None) -> str:
-    """The six-digit code seeded account N's authenticator shows now (or at ``at``)."""
-    totp = TOTP(bytes.fromhex(seed_totp_key(n, kind=kind)), step=30, t0=0, digits=6)
-    totp.time = time.time() if at is None else at
-    return f"{totp.token():06d}"
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.models import User
 from diary.models import DiaryEntry
 from guides.models import GuideProgress
-from pages.seeding import SEED_PASSWORD, seed_code, seed_email
+from pages.seed_codes import SEED_PASSWORD, seed_code, seed_email
 from referrals.models import SupportRequest, is_caseworker
 from tests.accounts.helpers import is_verified, submit_code, submit_password
 
