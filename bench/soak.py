@@ -197,7 +197,7 @@ def account(
         .annotate(n=Count("pk"))
         .values_list("submission_token", "n")
     )
-    stored = {str(key): n for key, n in {**stored_diary, **stored_requests}.items()}
+    stored: dict[str, int] = {str(key): n for key, n in [*stored_diary.items(), *stored_requests.items()]}
     lost = [key for key in diary_keys + request_keys if key not in stored]
     twice = [key for key, n in stored.items() if n > 1]
     lines.append(
@@ -208,7 +208,7 @@ def account(
         failures.append(f"lost {lost[:5]}, twice {twice[:5]}")
 
     handoffs = list(Handoff.objects.values_list("idempotency_key", "status"))
-    received = {}
+    received: dict[str, int] = {}
     for key in partner.received:
         received[key] = received.get(key, 0) + 1
     undelivered = [str(key) for key, status in handoffs if str(key) not in received]
