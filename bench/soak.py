@@ -158,9 +158,11 @@ def account(
 
     lines, failures = [], []
 
-    def in_window(t: float) -> str:
+    def in_window(answer: dict[str, Any]) -> str:
+        """The fault whose window the request overlapped (one sent just before PostgreSQL stopped counts)."""
+        started, ended = answer["t"] - answer["ms"] / 1000, answer["t"]
         for window in soak.windows:
-            if window.start <= t <= (window.end or time.time()) + GRACE_SECONDS:
+            if started <= (window.end or time.time()) + GRACE_SECONDS and ended >= window.start:
                 return window.fault
         return ""
 
@@ -174,7 +176,7 @@ def account(
     for answer in answers:
         status = answer["status"]
         if status >= 500 or status == 0:
-            where = in_window(answer["t"]) or "outside fault windows"
+            where = in_window(answer) or "outside fault windows"
             errors[where] = errors.get(where, 0) + 1
             if where == "outside fault windows":
                 outside.append(answer)
