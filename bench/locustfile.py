@@ -120,8 +120,10 @@ class Person(HttpUser):
         if not self.signed_in:
             return self.sign_in()
         fields = self.hidden("/diary/new/")
-        if "submission_id" not in fields:
+        if "csrfmiddlewaretoken" not in fields:
             return None
+        # The form's own key when the page carries one; otherwise one of ours, as a resend would keep.
+        fields["submission_id"] = fields.get("submission_id") or str(uuid.uuid4())
         response = self.post(
             "/diary/new/",
             {
