@@ -8,7 +8,7 @@ LOCAL_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DIARY_KEYRING="$
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-fast setup migrate content static lint typecheck bench soak superuser clean
+.PHONY: run serve test test-fast setup migrate content static lint typecheck bench bench-scale soak superuser clean
 
 # The web server and, beside it, the background worker that delivers hand-offs and emails.
 # Ctrl+C (or the server stopping for any reason) stops the worker too; the worker finishes the
@@ -95,6 +95,17 @@ lint: setup
 bench: setup
 	$(LOCAL_ENV) $(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(LOCAL_ENV) $(BIN)/python bench/diary_chart.py
+
+# Load and faults (bench/soak.py): its own PostgreSQL and Redis, make serve's topology, locust's
+# mixed journeys as seeded people, PostgreSQL, Redis, the partner, the task worker and a web
+# process each failing in turn, then the accounting. SOAK_ARGS="--users 20 --seconds 60 --faults postgres"
+# is CI's short run.
+soak: setup
+	$(LOCAL_ENV) $(BIN)/python bench/soak.py $(SOAK_ARGS)
+
+# The diary list, the person's home and the caseworker queue on a small and a large seeded database.
+bench-scale: setup
+	$(LOCAL_ENV) $(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 typecheck: setup
 	$(LOCAL_ENV) $(BIN)/mypy .

@@ -47,3 +47,41 @@ def test_the_page_bench_prints_every_page_beside_the_floor() -> None:
     ):
         assert name in table
     assert "load average" in table
+
+
+def test_the_soak_runs_journeys_through_a_postgresql_restart_and_accounts_for_every_write() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "bench/soak.py", "--users", "3", "--seconds", "25", "--faults", "postgres"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for line in (
+        "people: 3; requests:",
+        "5xx or no answer, postgres:",
+        "acknowledged writes:",
+        "lost: 0",
+        "hand-offs:",
+    ):
+        assert line in result.stdout
+
+
+def test_the_scale_bench_prints_each_page_at_both_sizes() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "bench/scale.py", "--small", "3", "--large", "6", "--runs", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("diary list", "the person's home", "caseworker queue", "large/small"):
+        assert name in result.stdout
