@@ -103,6 +103,8 @@ def test_sign_up_with_the_emailed_code_and_set_up_with_the_app_link(page: Page, 
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Write down your backup codes")
     page.get_by_role("link", name="I have kept my codes safe").click()
+    expect(page.locator("h1")).to_have_text("Would you like to tell us what happened?")
+    page.get_by_role("button", name="Skip this question").click()
     expect(page.locator("h1")).to_have_text("Your space")
     assert_accessible(axe, page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

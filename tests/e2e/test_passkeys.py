@@ -119,6 +119,8 @@ def test_sign_up_with_a_passkey_sign_in_with_it_add_an_app_and_remove_it(page: P
     sam = User.objects.get(email=EMAIL)
     assert WebAuthnCredential.objects.filter(user=sam).count() == 1
     page.get_by_role("link", name="I have kept my codes safe").click()
+    expect(page.locator("h1")).to_have_text("Would you like to tell us what happened?")
+    page.get_by_role("button", name="Skip this question").click()
     expect(page.locator("h1")).to_have_text("Your space")
 
     # Sign out, then back in with the password and the passkey.
