@@ -254,6 +254,13 @@ def test_ending_asks_once_then_one_question_and_nothing_is_kept_in_the_browser(
     talk_response = visitor.request.get(f"{asgi_server_url}/chat/talk/")
     assert "no-store" in talk_response.headers["cache-control"]
 
+    # The supporter sends the safe-contact form; the visitor opens it from the chat and comes back.
+    supporter.get_by_role("button", name="Send the contact details form").click()
+    visitor.get_by_role("link", name="Give your contact details safely").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("How can a caseworker contact you safely?")
+    assert_accessible(axe, visitor)
+    visitor.get_by_role("link", name="Go back to the chat").click()
+
     visitor.get_by_role("button", name="End chat").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Are you sure you want to end the chat?")
     assert_accessible(axe, visitor)
@@ -264,6 +271,8 @@ def test_ending_asks_once_then_one_question_and_nothing_is_kept_in_the_browser(
     # The supporter sees a normal end, not a quick exit; then writes the wrap-up.
     expect(supporter.locator("#chat-connection")).to_have_text("They ended the chat")
     supporter.reload()
+    expect(supporter.locator("#chat-ended-reason")).to_contain_text("They ended the chat")
+    assert_accessible(axe, supporter)
     supporter.get_by_role("link", name="Write the wrap-up").click()
     assert_accessible(axe, supporter)
 
@@ -422,6 +431,10 @@ def test_the_visitors_pages_fit_a_320_pixel_screen(browser: Browser, supporter: 
 
     def fits() -> None:
         assert visitor.evaluate("document.documentElement.scrollWidth") <= 320, visitor.url
+        # Nor does the transcript's own box scroll sideways.
+        box = visitor.locator("#chat-messages")
+        if box.count():
+            assert box.evaluate("list => list.scrollWidth <= list.clientWidth"), visitor.url
 
     set_available(supporter)
     visitor.goto(f"{asgi_server_url}/chat/")
@@ -431,8 +444,8 @@ def test_the_visitors_pages_fit_a_320_pixel_screen(browser: Browser, supporter: 
     take_next(supporter)
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Chat with a supporter")
     # A long word (an address pasted in) wraps rather than pushing the page sideways.
-    send(supporter, "https://www.example.org/" + "a-very-long-address-without-spaces" * 4)
-    expect(messages_with(visitor, "a-very-long-address")).to_have_count(1)
+    send(supporter, "https://www.example.org/" + "averylongaddresswithoutspaces" * 5)
+    expect(messages_with(visitor, "averylongaddress")).to_have_count(1)
     send(visitor, "Ok")
     expect(messages_with(visitor, "Ok")).to_have_count(1)
     fits()
