@@ -9,6 +9,7 @@ Redis (REDIS_URL); the in-memory SQLite test database cannot be shared with anot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -76,32 +77,41 @@ def two_servers(settings: Any) -> Iterator[list[str]]:
     }
     started: list[tuple[subprocess.Popen[bytes], Any]] = []
     urls = []
-    try:
-        for _ in range(2):
-            port = _free_port()
-            log = tempfile.TemporaryFile()
-            process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "mysupportspace.asgi:application"],
-                cwd=django_settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            started.append((process, log))
-            _wait_until_listening(port, process, log)
-            urls.append(f"127.0.0.1:{port}")
-        yield urls
-    finally:
-        for number, (process, log) in enumerate(started, 1):
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-            log.seek(0)
-            print(f"--- server {number} ---\n{log.read().decode()}")  # shown when the test fails
-            log.close()
+    with contextlib.ExitStack() as logs:
+        try:
+            for _ in range(2):
+                port = _free_port()
+                log = logs.enter_context(tempfile.TemporaryFile())
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "mysupportspace.asgi:application",
+                    ],
+                    cwd=django_settings.BASE_DIR,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                started.append((process, log))
+                _wait_until_listening(port, process, log)
+                urls.append(f"127.0.0.1:{port}")
+            yield urls
+        finally:
+            for number, (process, log) in enumerate(started, 1):
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(10)
+                log.seek(0)
+                print(f"--- server {number} ---\n{log.read().decode()}")  # shown when the test fails
 
 
 class Socket:
@@ -144,9 +154,7 @@ class Socket:
         await self.connection.close()
 
 
-def test_a_visitor_on_one_server_and_a_supporter_on_the_other_talk(
-    two_servers: list[str], supporter: Any
-) -> None:
+def test_a_visitor_on_one_server_and_a_supporter_on_the_other_talk(two_servers: list[str], supporter: Any) -> None:
     server_a, server_b = two_servers
     conversation = start("Sam")
     visitor_key = visitor_session(conversation)
