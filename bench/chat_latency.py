@@ -59,7 +59,8 @@ def _use_this_runs_settings() -> None:
     """Before django.setup(): this run's channel layer prefix, and (SQLite) its database file."""
     from django.conf import settings
 
-    settings.CHANNEL_LAYERS["default"].setdefault("CONFIG", {})["prefix"] = os.environ[PREFIX_VARIABLE]
+    layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+    layer.setdefault("CONFIG", {})["prefix"] = os.environ[PREFIX_VARIABLE]
     sqlite_path = os.environ.get(SQLITE_VARIABLE)
     if sqlite_path:
         settings.DATABASES["default"]["NAME"] = sqlite_path
@@ -150,7 +151,7 @@ def set_up_chats(count: int) -> list[Chat]:
 
     group, _ = Group.objects.get_or_create(name=CHAT_SUPPORTERS_GROUP)
     per_supporter = settings.CHAT_MAX_CHATS_PER_SUPPORTER
-    chats = []
+    chats: list[Chat] = []
     for number in range(math.ceil(count / per_supporter)):
         supporter = User.objects.create_user(email=f"supporter{number}@example.org", password=None, is_staff=True)
         supporter.groups.add(group)
@@ -188,7 +189,7 @@ def start_servers(count: int, env: dict[str, str]) -> tuple[list[str], list[subp
     for _ in range(count):
         port = _free_port()
         processes.append(
-            subprocess.Popen([sys.executable, __file__, "serve", "--port", str(port)], cwd=ROOT, env=env)
+            subprocess.Popen([sys.executable, __file__, "serve", "--port", str(port)], cwd=ROOT, env=env)  # noqa: S603 (this script)
         )
         servers.append(f"127.0.0.1:{port}")
     for server, process in zip(servers, processes, strict=True):
@@ -265,7 +266,7 @@ async def _converse(
     a: Side, b: Side, frame_a: dict[str, Any] | None, frame_b: dict[str, Any] | None, args: Any, run: Run
 ) -> None:
     """Both sides take turns, one message every `interval` seconds each, after one unmeasured round."""
-    await asyncio.sleep(random.uniform(0, args.interval))  # not all at the same moment
+    await asyncio.sleep(random.uniform(0, args.interval))  # noqa: S311 (not all at the same moment)
     for round_number in range(args.rounds + 1):
         measured = run if round_number else None
         await _deliver(a, b, frame_a, secrets.token_hex(8), measured)
@@ -277,7 +278,7 @@ async def _converse(
 async def measure(kind: str, servers: list[str], chats: list[Chat], args: Any) -> Run:
     """Every pair at once: side a on one server, side b on the next."""
     run = Run()
-    pairs = []
+    pairs: list[tuple[Side, Side, dict[str, Any] | None, dict[str, Any] | None]] = []
     for number, chat in enumerate(chats):
         first, second = servers[number % len(servers)], servers[(number + 1) % len(servers)]
         if kind == "floor":
