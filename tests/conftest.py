@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from asgiref.sync import ThreadSensitiveContext
 from django.core.cache import cache
 from django.db import connections
 from django.test.testcases import LiveServerThread
@@ -66,6 +70,90 @@ def server_url(transactional_db: None) -> Iterator[str]:
         # The shared in-memory connection stays shareable: request threads kept alive by the
         # browser may still close it after the server stops.
         thread.terminate()
+
+
+class _OneDatabaseThread:
+    """Runs every thread-sensitive call of the application (views, consumers' database work) on one
+    thread: the one where the test's in-memory SQLite connection is shared, as LiveServerThread
+    does for its request threads. On PostgreSQL that thread simply keeps its own connection."""
+
+    def __init__(self, application: Any, executor: ThreadPoolExecutor) -> None:
+        self.application = application
+        self.executor = executor
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async with ThreadSensitiveContext(executor=self.executor):
+            await self.application(scope, receive, send)
+
+
+class _Daphne:
+    """The real ASGI application (HTTP and websockets) served by Daphne in a thread of this process.
+
+    Twisted's reactor runs once per process, so one server serves the whole session; each test's
+    database is the one it sees, through the shared thread above.
+    """
+
+    def __init__(self) -> None:
+        from daphne.server import Server
+
+        from mysupportspace.asgi import application
+
+        self.database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asgi-database")
+        self.server = Server(
+            application=_OneDatabaseThread(application, self.database_thread),
+            endpoints=["tcp:port=0:interface=127.0.0.1"],
+            signal_handlers=False,
+            verbosity=0,
+        )
+        self.thread = threading.Thread(target=self.server.run, name="daphne", daemon=True)
+
+    def start(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.listening_addresses:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("Daphne did not start listening")
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{self.server.listening_addresses[0][1]}"
+
+    def share(self, shared: dict[str, Any]) -> None:
+        def install() -> None:
+            for alias, connection in shared.items():
+                connections[alias] = connection
+
+        self.database_thread.submit(install).result()
+
+    def stop(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+        self.thread.join(10)
+        # Its own connections (PostgreSQL) must be closed before the test database is dropped.
+        self.database_thread.submit(connections.close_all).result()
+        self.database_thread.shutdown()
+
+
+@pytest.fixture(scope="session")
+def _daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[_Daphne, str]]:
+    server = _Daphne()
+    url = server.start()
+    yield server, url
+    with django_db_blocker.unblock():
+        server.stop()
+
+
+@pytest.fixture
+def asgi_server_url(transactional_db: None, _daphne: tuple[_Daphne, str]) -> str:
+    """The whole ASGI application, websockets included, served by Daphne against the test database.
+
+    The channel layer is the configured one: in memory by default, channels-redis when REDIS_URL is set.
+    """
+    server, url = _daphne
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    server.share(shared)
+    return url
 
 
 # --- Personas: alice (the person), bob (her supporter, or staff where needed), charlie (an outsider) ---

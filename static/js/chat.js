@@ -94,6 +94,9 @@
   }
 
   function onEvent(event) {
+    // Quick exit under way (quick-exit.js marks the page first): the chat's end, which the exit
+    // itself causes, must not send the page anywhere but the neutral site.
+    if (document.body.classList.contains("app-exiting")) return;
     if (conversation && event.conversation && event.conversation !== conversation) return;
     if (event.type === "message") addMessage(event);
     else if (event.type === "typing" && typingHint) {
