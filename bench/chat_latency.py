@@ -74,7 +74,7 @@ def serve(port: int) -> None:
     import django
 
     django.setup()
-    logging.getLogger("daphne").setLevel(logging.WARNING)  # no start-up chatter among the figures
+    logging.getLogger("daphne").setLevel(logging.ERROR)  # no start-up or shut-down chatter among the figures
     from channels.generic.websocket import AsyncWebsocketConsumer
     from channels.routing import URLRouter
     from daphne.server import Server
