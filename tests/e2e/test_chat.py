@@ -425,7 +425,10 @@ def test_new_messages_are_announced_politely(visitor: Page, supporter: Page, asg
     expect(visitor.locator("#chat-connection")).to_have_attribute("role", "status")
 
 
-def test_the_visitors_pages_fit_a_320_pixel_screen(browser: Browser, supporter: Page, asgi_server_url: str) -> None:
+def test_the_visitors_pages_fit_a_320_pixel_screen(
+    browser: Browser, supporter: Page, asgi_server_url: str, axe: Axe
+) -> None:
+    """Someone who said it is not safe to chat sees the safety advice too: it must fit and pass axe."""
     context = browser.new_context(viewport={"width": 320, "height": 640})
     visitor = _new_page(context)
 
@@ -439,10 +442,13 @@ def test_the_visitors_pages_fit_a_320_pixel_screen(browser: Browser, supporter: 
     set_available(supporter)
     visitor.goto(f"{asgi_server_url}/chat/")
     fits()
-    start_chat(visitor, asgi_server_url)
+    start_chat(visitor, asgi_server_url, safe="No")
     fits()
+    assert_accessible(axe, visitor)
     take_next(supporter)
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Chat with a supporter")
+    expect(visitor.get_by_text("press the Shift key 3 times")).to_be_visible()
+    assert_accessible(axe, visitor)
     # A long word (an address pasted in) wraps rather than pushing the page sideways.
     send(supporter, "https://www.example.org/" + "averylongaddresswithoutspaces" * 5)
     expect(messages_with(visitor, "averylongaddress")).to_have_count(1)
