@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from diary.models import DiaryEntry
 from guides.models import GuideProgress
+from pages import seeding
 from pages.seed_codes import SEED_PASSWORD, seed_code, seed_email
 from referrals.models import SupportRequest, is_caseworker
 from tests.accounts.helpers import is_verified, submit_code, submit_password
@@ -69,3 +73,36 @@ def test_a_seeded_caseworker_opens_the_queue(seeded: str) -> None:
 def test_refuses_a_database_that_has_accounts(seeded: str) -> None:
     with pytest.raises(CommandError, match="already has accounts"):
         call_command("seed_scale", users=1, entries=0)
+
+
+def test_seeded_rows_get_the_models_defaults_and_new_accounts_still_get_fresh_ids(seeded: str) -> None:
+    entry = DiaryEntry.objects.order_by("pk").first()
+    assert entry is not None and entry.version == 1 and entry.created_at is not None and entry.helped_note == ""
+    person = User.objects.get(email=seed_email(0))
+    assert person.is_active and not person.is_superuser and person.check_password(SEED_PASSWORD)
+    assert EmailAddress.objects.get(user=person).verified
+    newcomer = User.objects.create_user("newcomer@example.org", "a long enough password")
+    assert newcomer.pk > max(User.objects.exclude(pk=newcomer.pk).values_list("pk", flat=True))
+
+
+def test_encrypted_columns_cannot_be_left_to_a_default() -> None:
+    with pytest.raises(ValueError, match="encrypted columns"):
+        seeding._Table(DiaryEntry, ["owner_id", "date", "mood", "text"])
+
+
+def test_on_postgresql_rows_go_in_by_copy_and_the_tables_are_analysed() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: run with DATABASE_URL set")
+    call_command("load_content", verbosity=0)
+    with CaptureQueriesContext(connection) as small:
+        seeding.seed_scale(users=2, entries=4, progress=2, requests=1, batch=1)
+    DiaryEntry.objects.all().delete()
+    User.objects.all().delete()
+    with CaptureQueriesContext(connection) as large:
+        seeding.seed_scale(users=12, entries=40, progress=12, requests=6, batch=1)
+    # COPY streams rows outside statements: more rows, not one statement more.
+    assert len(large.captured_queries) == len(small.captured_queries)
+    with connection.cursor() as cursor:
+        # ANALYZE leaves the planner column statistics of the rows just written.
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [DiaryEntry._meta.db_table])
+        assert cursor.fetchone()[0] > 0

@@ -142,6 +142,20 @@ def test_the_database_holds_only_tokens_bound_to_the_owner(alice: Any, charlie: 
 
 
 @pytest.mark.django_db
+def test_a_sealer_seals_many_rows_each_bound_to_its_owner_and_column() -> None:
+    text, note = DiaryEntry.sealed_field("text"), DiaryEntry.sealed_field("helped_note")
+    seal = text.sealer()
+    first, second = seal(7, "same words"), seal(7, "same words")
+    assert first != second and "same words" not in first
+    assert text.open_for(7, first) == text.open_for(7, second) == "same words"
+    with pytest.raises(DecryptionError):
+        text.open_for(8, first)
+    with pytest.raises(DecryptionError):
+        note.open_for(7, first)
+    with pytest.raises(ValueError, match="without an owner"):
+        seal(None, "words")
+
+
 def test_plaintext_cannot_reach_a_query(alice: Any) -> None:
     make_entry(alice, text="hello")
     with pytest.raises(TypeError, match="is encrypted"):
