@@ -71,7 +71,7 @@ class _Table:
         self.defaults = tuple(field.get_db_prep_save(field.pre_save(template, True), connection) for field in rest)
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(field.column) for field in [*self.given, *rest])
+        self.columns = ", ".join(quote(str(field.column)) for field in [*self.given, *rest])
         self.width = len(self.given) + len(rest)
 
     def write(self, rows: Iterable[Sequence[Any]], *, batch: int = 2000) -> int:
