@@ -335,7 +335,16 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-pk"]
-        indexes: ClassVar = [models.Index(fields=["status", "priority", "-created_at"], name="request_queue")]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "priority", "-created_at"], name="request_queue"),
+            # The caseworker queue's open requests in its order (for_queue), so a page of 50 and the
+            # count read this index alone instead of sorting every open request on each view.
+            models.Index(
+                fields=["priority", "created_at", "id"],
+                condition=~models.Q(status=RequestStatus.CLOSED.value),
+                name="request_open_queue",
+            ),
+        ]
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(contact_method__in=ContactMethod.values), name="request_method"),
             models.CheckConstraint(condition=models.Q(status__in=RequestStatus.values), name="request_status"),
