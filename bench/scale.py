@@ -2,13 +2,15 @@
 
 For each size, a throw-away PostgreSQL cluster of its own (deploy/topology.py), migrated, with
 the shipped content and `manage.py seed_scale` at that size (ten diary entries a person at
-every size, so person 0's own pages hold the same; only the tables around them grow). Then,
-in a fresh process, each page is requested through the whole middleware stack (Django's test
-client, signed in with two-factor) and its median and 90th percentile service time and its
-SQL statements are printed, with each page's large/small ratio. Figures are printed, never
-asserted: the machine is shared.
+every size, so person 0's own pages hold the same; only the tables around them grow), then
+VACUUM ANALYZE. Both clusters stay up and are measured in interleaved rounds (small, large,
+small, large...), each round in a fresh process, so a change in the shared machine's load
+falls on both sizes alike: each page is requested through the whole middleware stack
+(Django's test client, signed in with two-factor) and its median and 90th percentile service
+time over all rounds and its SQL statements are printed, with each page's large/small ratio.
+Figures are printed, never asserted: the machine is shared.
 
-    python bench/scale.py [--small 1000] [--large 100000] [--per-person 10] [--runs 50]
+    python bench/scale.py [--small 1000] [--large 100000] [--per-person 10] [--runs 50] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import os
 import secrets
 import statistics
@@ -36,12 +39,11 @@ PAGES = [
 ]
 
 
-def measure(runs: int) -> dict[str, dict[str, float]]:
+def measure(runs: int) -> dict[str, dict[str, Any]]:
     """Runs in a process whose DATABASE_URL is the seeded cluster: service times and SQL per page."""
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -49,8 +51,6 @@ def measure(runs: int) -> dict[str, dict[str, float]]:
     from accounts.models import User
     from pages.seed_codes import seed_email
 
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
     clients = {}
     for kind in ("person", "caseworker"):
         user = User.objects.get(email=seed_email(0, kind=kind))
@@ -71,12 +71,7 @@ def measure(runs: int) -> dict[str, dict[str, float]]:
             started = time.perf_counter()
             client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        figures[name] = {
-            "median": statistics.median(timings),
-            "p90": timings[int(len(timings) * 0.9) - 1],
-            "queries": statements,
-        }
+        figures[name] = {"timings": timings, "queries": statements}
     return figures
 
 
@@ -94,7 +89,10 @@ def count_statements(client: Any, path: str) -> int:
     return len(statements)
 
 
-def seed_and_measure(*, users: int, per_person: int, runs: int, env: dict[str, str]) -> tuple[dict, float]:
+def seed(*, users: int, per_person: int, env: dict[str, str]) -> tuple[PostgresCluster, dict[str, str], float]:
+    """A new cluster at this size, seeded and vacuumed; the caller destroys it."""
+    import psycopg
+
     postgres = PostgresCluster()
     try:
         postgres.create()
@@ -111,16 +109,35 @@ def seed_and_measure(*, users: int, per_person: int, runs: int, env: dict[str, s
             env=run_env,
         )
         seconds = time.monotonic() - started
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--measure", f"--runs={runs}"],
-            env=run_env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(result.stdout.strip().splitlines()[-1]), seconds
-    finally:
+        with psycopg.connect(postgres.url.replace("postgres://", "postgresql://"), autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+    except BaseException:
         postgres.destroy()
+        raise
+    return postgres, run_env, seconds
+
+
+def measure_round(*, runs: int, env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--measure", f"--runs={runs}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def summary(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    figures = {}
+    for name, _path, _kind in PAGES:
+        timings = sorted(t for one in rounds for t in one[name]["timings"])
+        figures[name] = {
+            "median": statistics.median(timings),
+            "p90": timings[max(0, math.ceil(len(timings) * 0.9) - 1)],
+            "queries": rounds[-1][name]["queries"],
+        }
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=1000, help="people in the small database")
     parser.add_argument("--large", type=int, default=100_000, help="people in the large database")
     parser.add_argument("--per-person", type=int, default=10, help="diary entries a person")
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="requests a page at each size, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (small, large) of measuring")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -143,15 +161,28 @@ def main(argv: list[str] | None = None) -> int:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
-    results = {}
-    for users in (args.small, args.large):
-        results[users] = seed_and_measure(users=users, per_person=args.per_person, runs=args.runs, env=env)
-    small, small_seconds = results[args.small]
-    large, large_seconds = results[args.large]
+    clusters: list[PostgresCluster] = []
+    try:
+        small_cluster, small_env, small_seconds = seed(users=args.small, per_person=args.per_person, env=env)
+        clusters.append(small_cluster)
+        large_cluster, large_env, large_seconds = seed(users=args.large, per_person=args.per_person, env=env)
+        clusters.append(large_cluster)
+        load_before = os.getloadavg()
+        per_round = max(1, math.ceil(args.runs / args.rounds))
+        small_rounds, large_rounds = [], []
+        for _ in range(args.rounds):
+            small_rounds.append(measure_round(runs=per_round, env=small_env))
+            large_rounds.append(measure_round(runs=per_round, env=large_env))
+        load_after = os.getloadavg()
+    finally:
+        for cluster in clusters:
+            cluster.destroy()
+    small, large = summary(small_rounds), summary(large_rounds)
     print(
-        f"\n{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-        f"PostgreSQL 15, in-process through every middleware, {args.runs} requests a page, "
-        f"{args.per_person} diary entries a person.\n"
+        f"\n{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, load average (1 min) "
+        f"{load_before[0]:.2f} before measuring and {load_after[0]:.2f} after; "
+        f"PostgreSQL 15, in-process through every middleware, {per_round * args.rounds} requests a page "
+        f"in {args.rounds} interleaved rounds, {args.per_person} diary entries a person.\n"
         f"small: {args.small} people, {args.small * args.per_person} entries (seeded in {small_seconds:.0f} s); "
         f"large: {args.large} people, {args.large * args.per_person} entries (seeded in {large_seconds:.0f} s)"
     )
