@@ -2,6 +2,8 @@
 
     manage.py seed_scale --users 100000 --entries 1000000
 
+On PostgreSQL the rows stream in with COPY, in one transaction, then the tables are analysed.
+
 Person N signs in as personN@seed.example.org with the shared seed password and the code from
 pages.seeding.seed_code(N); caseworkerN@seed.example.org likewise, with kind="caseworker".
 """
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--progress", type=int, default=None, help="guide progress rows (default: one a person)")
         parser.add_argument("--requests", type=int, default=None, help="support requests (default: one per 10)")
         parser.add_argument("--caseworkers", type=int, default=2)
-        parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument(
+            "--batch", type=int, default=2000, help="rows an INSERT batch (not on PostgreSQL, which streams with COPY)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
