@@ -168,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         large_cluster, large_env, large_seconds = seed(users=args.large, per_person=args.per_person, env=env)
         clusters.append(large_cluster)
         load_before = os.getloadavg()
-        per_round = max(1, math.ceil(args.runs / args.rounds))
+        rounds = max(1, min(args.rounds, args.runs))
+        per_round = max(1, math.ceil(args.runs / rounds))
         small_rounds, large_rounds = [], []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             small_rounds.append(measure_round(runs=per_round, env=small_env))
             large_rounds.append(measure_round(runs=per_round, env=large_env))
         load_after = os.getloadavg()
@@ -181,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, load average (1 min) "
         f"{load_before[0]:.2f} before measuring and {load_after[0]:.2f} after; "
-        f"PostgreSQL 15, in-process through every middleware, {per_round * args.rounds} requests a page "
-        f"in {args.rounds} interleaved rounds, {args.per_person} diary entries a person.\n"
+        f"PostgreSQL 15, in-process through every middleware, {per_round * rounds} requests a page "
+        f"in {rounds} interleaved rounds, {args.per_person} diary entries a person.\n"
         f"small: {args.small} people, {args.small * args.per_person} entries (seeded in {small_seconds:.0f} s); "
         f"large: {args.large} people, {args.large * args.per_person} entries (seeded in {large_seconds:.0f} s)"
     )
