@@ -719,6 +719,12 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(area__in=areas_serving(area))
 
 
+NUMBER_FIELD_HELP = (
+    "The number as the organisation writes it, or [[number:name]] for a number in the site's list "
+    "(for example [[number:samaritans]]), so it is written once and changes everywhere."
+)
+
+
 class Organisation(models.Model):
     """A specialist partner organisation in the public directory. Editors keep it up to date."""
 
@@ -727,8 +733,8 @@ class Organisation(models.Model):
     summary = models.TextField(help_text="What they do, in one or two plain sentences.")
     needs = models.ManyToManyField(Need, related_name="organisations")
     area = models.CharField(max_length=40, choices=Area.choices, default=Area.NATIONAL)
-    phone = models.CharField(max_length=40, blank=True)
-    text = models.CharField("number to text", max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text=NUMBER_FIELD_HELP)
+    text = models.CharField("number to text", max_length=40, blank=True, help_text=NUMBER_FIELD_HELP)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     opening_hours = models.CharField(max_length=200)
@@ -745,10 +751,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
 
 
 CASEWORKERS_GROUP = "Caseworkers"
