@@ -319,6 +319,9 @@ class SupportRequest(models.Model):
     follows = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by")
     # From a hidden field in the form: a second post of the same form finds this row instead of adding one.
     submission_token = models.UUIDField(unique=True)
+    # A request made without an account: the SHA-256 of the private key in the link the person keeps
+    # to come back to it (referrals/follow_up.py). The key itself is never stored.
+    follow_up_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
