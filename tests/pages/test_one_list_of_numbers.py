@@ -118,6 +118,37 @@ def test_every_shipped_page_shows_only_linked_numbers_from_the_list(alice_client
     assert linked > 200
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"safe_now": "no"},
+        {"harm_thoughts": "yes"},
+        {"daily_life": "very_much"},
+        {},
+    ],
+)
+def test_the_impact_check_results_show_only_linked_numbers_from_the_list(client: Client, answers: dict[str, str]) -> None:
+    calm = {
+        "safe_now": "yes",
+        "worried_about_harm": "no",
+        "daily_life": "a_little",
+        "harm_thoughts": "no",
+        "someone_to_talk_to": "yes",
+    }
+    html = client.post("/get-support/check/", {**calm, **answers}, follow=True).content.decode()
+    assert "app-tel" in html
+    assert not numbers_outside_the_list(html, set())
+
+
+@pytest.mark.parametrize(
+    "url", ["/chat/", "/get-support/out-of-hours/", "/r/", "/guides/", "/rights/", "/get-support/silvercloud/"]
+)
+def test_other_pages_people_reach_for_help_show_only_linked_numbers(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not numbers_outside_the_list(response.content.decode(), set())
+
+
 def test_a_placeholder_is_shown_as_the_numbers_link_in_a_guide_step(alice_client: Client) -> None:
     from tests.guides.factories import add_step, make_guide
 
