@@ -127,7 +127,9 @@ def test_every_shipped_page_shows_only_linked_numbers_from_the_list(alice_client
         {},
     ],
 )
-def test_the_impact_check_results_show_only_linked_numbers_from_the_list(client: Client, answers: dict[str, str]) -> None:
+def test_the_impact_check_results_show_only_linked_numbers_from_the_list(
+    client: Client, answers: dict[str, str]
+) -> None:
     calm = {
         "safe_now": "yes",
         "worried_about_harm": "no",
