@@ -417,6 +417,10 @@ def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
             if key
             else "",
             "follow_up_key": follow_up.written(key) if key else "",
+            # Sent signed in: the request is in their account, with its status.
+            "request_url": support_request.get_absolute_url()
+            if support_request and support_request.user_id is not None and support_request.user_id == request.user.pk
+            else "",
             "reference": support_request.reference if support_request else "",
             "window": service_hours().next_contact(support_request.created_at if support_request else None),
             "hours": service_hours().describe(),

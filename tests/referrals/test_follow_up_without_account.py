@@ -84,6 +84,8 @@ def test_someone_elses_key_does_not_open_a_signed_in_persons_request(alice_clien
     alice_client.post("/get-support/out-of-hours/", request_form())
     alices = SupportRequest.objects.get()
     assert alices.user is not None and alices.follow_up_digest == ""  # she has her account to come back to
+    sent = alice_client.get("/get-support/out-of-hours/sent/").content.decode()
+    assert f'href="/get-support/requests/{alices.pk}/"' in sent and "/r/" not in sent
     _, link = _ask_without_an_account(client)
     elsewhere = Client()
     elsewhere.get(link)
