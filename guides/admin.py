@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from guides.models import Guide, RightsPage, Status, Step, Topic
 from pages.admin import InputLimits
+from pages.service_numbers import PLACEHOLDER_HELP, typed_numbers, unknown_placeholders, use_service_numbers
 from situation.models import CrimeType
 
 
@@ -67,6 +68,49 @@ def _labels(values: list[str]) -> str:
     return ", ".join(str(labels.get(value, value)) for value in values) or "-"
 
 
+class NumbersFromTheListForm(forms.ModelForm):
+    """A body whose phone numbers come from the one list.
+
+    A number from the list typed out in full is changed into its [[number:…]] on save, without
+    fuss: editors copy numbers from anywhere, and the kindest thing is to keep what they meant and
+    make it stay right. A [[number:…]] naming nothing in the list is refused (people would see it as
+    typed). A number that is not in the list is kept and still shown as a tap-to-call link; the admin
+    says so after saving, so it can be added to the list.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "body_markdown" in self.fields:
+            field = self.fields["body_markdown"]
+            field.help_text = f"{field.help_text} {PLACEHOLDER_HELP}".strip()
+
+    def clean_body_markdown(self) -> str:
+        body = self.cleaned_data.get("body_markdown") or ""
+        unknown = unknown_placeholders(body)
+        if unknown:
+            raise ValidationError(
+                f"{', '.join(unknown)} is not in the list of service numbers. Check the name after “number:”."
+            )
+        body, _ = use_service_numbers(body)
+        return body
+
+    def numbers_not_in_the_list(self) -> list[str]:
+        if not hasattr(self, "cleaned_data"):
+            return []
+        return typed_numbers(self.cleaned_data.get("body_markdown") or "")
+
+
+def warn_about_numbers_not_in_the_list(request: HttpRequest, forms_saved: list[Any]) -> None:
+    numbers = [number for form in forms_saved for number in getattr(form, "numbers_not_in_the_list", list)()]
+    if numbers:
+        messages.warning(
+            request,
+            f"Saved. {', '.join(dict.fromkeys(numbers))} is not in the site's list of service numbers: it is shown "
+            "as a tap-to-call link, but will not change if the number does. Ask for it to be added to the list, "
+            "then use its [[number:…]].",
+        )
+
+
 class LinesField(forms.CharField):
     """A list of short texts, edited as one per line, all of them together at most ``text_limit`` characters."""
 
@@ -86,7 +130,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(NumbersFromTheListForm):
     options = LinesField(required=False, help_text="Checklist only: one choice per line.")
     video_url = forms.URLField(
         required=False,
@@ -175,6 +219,10 @@ class GuideAdmin(InputLimits, admin.ModelAdmin):
     inlines = (StepInline,)
     actions = ("publish", "unpublish")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        warn_about_numbers_not_in_the_list(request, [f for f in formset.forms if f.has_changed()])
+
     @admin.display(description="Helps with")
     def helps_with(self, guide: Guide) -> str:
         return _labels(guide.crime_types)
@@ -208,12 +256,17 @@ class GuideAdmin(InputLimits, admin.ModelAdmin):
 
 @admin.register(RightsPage)
 class RightsPageAdmin(InputLimits, admin.ModelAdmin):
+    form = NumbersFromTheListForm
     list_display = ("title", "order", "status")
     list_editable = ("order", "status")
     list_filter = ("status",)
     search_fields = ("title", "summary", "body_markdown")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("preview_link",)
+
+    def save_model(self, request: HttpRequest, obj: RightsPage, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        warn_about_numbers_not_in_the_list(request, [form])
 
     @admin.display(description="Preview")
     def preview_link(self, page: RightsPage) -> str:

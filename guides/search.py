@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
 from guides.models import Guide, RightsPage, Step
+from pages.service_numbers import fill_numbers_in_text
 
 # Phrases and words people use, and words the content uses for the same thing. Longest first wins.
 SYNONYMS: dict[str, list[str]] = {
@@ -525,8 +526,9 @@ _MARKDOWN = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_#>`]+")
 
 
 def plain(markdown: str) -> str:
-    """Markdown as plain words: link text kept, marks and symbols dropped."""
-    return " ".join(_MARKDOWN.sub(lambda match: match.group(1) or "", markdown).split())
+    """Markdown as plain words: link text kept, marks and symbols dropped, [[number:…]] as the number."""
+    text = fill_numbers_in_text(markdown)
+    return " ".join(_MARKDOWN.sub(lambda match: match.group(1) or "", text).split())
 
 
 def marked_up(text: str) -> SafeString:

@@ -370,7 +370,8 @@ REFERRALS_DELIVERY_MAX_ATTEMPTS = env_int("REFERRALS_DELIVERY_MAX_ATTEMPTS", 8, 
 REFERRALS_RETRY_DELAY_SECONDS = env_int("REFERRALS_RETRY_DELAY_SECONDS", 30, minimum=1)
 # Told (in neutral words) of each new request and each hand-off that could not be delivered.
 REFERRALS_TEAM_EMAILS = env_list("REFERRALS_TEAM_EMAILS", env_list("ADMIN_EMAILS", []))
-# New requests naming a police force area go to that area's team instead, where one is set:
+# New requests naming a police force area also go to that area's team, where one is set (the whole
+# team above is always told too):
 # "kent=kent-team@example.org;sussex=a@example.org b@example.org" (slugs: referrals/police_areas.py).
 REFERRALS_AREA_TEAM_EMAILS = env_mapping("REFERRALS_AREA_TEAM_EMAILS")
 # "Could not reach them" closes a request only after this many failed attempts at the person's safe times.

@@ -15,8 +15,11 @@ logger = logging.getLogger(__name__)
 
 
 def team_for_area(area: str) -> list[str]:
-    """The team that covers a police force area (REFERRALS_AREA_TEAM_EMAILS), else the whole team."""
-    return list(settings.REFERRALS_AREA_TEAM_EMAILS.get(area, [])) or list(settings.REFERRALS_TEAM_EMAILS)
+    """The whole team (REFERRALS_TEAM_EMAILS), and also the team covering the request's police force area
+    (REFERRALS_AREA_TEAM_EMAILS): an area's address adds local eyes, it never takes a request out of sight
+    of the team that answers for the whole queue. Each address once."""
+    area_team = settings.REFERRALS_AREA_TEAM_EMAILS.get(area, []) if area else []
+    return list(dict.fromkeys([*settings.REFERRALS_TEAM_EMAILS, *area_team]))
 
 
 def send_new_request_notice(support_request: SupportRequest | None = None) -> None:

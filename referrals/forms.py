@@ -364,6 +364,26 @@ class CaseworkerRequestForm(SafeContactForm):
             del self.fields["share_guides"]
 
 
+class FollowUpKeyForm(forms.Form):
+    key = forms.CharField(
+        label="Your private key",
+        max_length=40,
+        help_text="The 20 letters and numbers you were given when you sent your details, for example BCDF-2345-GHJK-6789-MNPQ.",
+        error_messages={
+            "required": "Enter your private key",
+            "max_length": "Your private key is 20 letters and numbers",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "govuk-input--width-20",
+            }
+        ),
+    )
+
+
 class OutOfHoursRequestForm(SafeContactForm):
     name = forms.CharField(
         label="Your name or a nickname",

@@ -319,6 +319,9 @@ class SupportRequest(models.Model):
     follows = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by")
     # From a hidden field in the form: a second post of the same form finds this row instead of adding one.
     submission_token = models.UUIDField(unique=True)
+    # A request made without an account: the SHA-256 of the private key in the link the person keeps
+    # to come back to it (referrals/follow_up.py). The key itself is never stored.
+    follow_up_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -728,6 +731,12 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(area__in=areas_serving(area))
 
 
+NUMBER_FIELD_HELP = (
+    "The number as the organisation writes it, or [[number:name]] for a number in the site's list "
+    "(for example [[number:samaritans]]), so it is written once and changes everywhere."
+)
+
+
 class Organisation(models.Model):
     """A specialist partner organisation in the public directory. Editors keep it up to date."""
 
@@ -736,8 +745,8 @@ class Organisation(models.Model):
     summary = models.TextField(help_text="What they do, in one or two plain sentences.")
     needs = models.ManyToManyField(Need, related_name="organisations")
     area = models.CharField(max_length=40, choices=Area.choices, default=Area.NATIONAL)
-    phone = models.CharField(max_length=40, blank=True)
-    text = models.CharField("number to text", max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text=NUMBER_FIELD_HELP)
+    text = models.CharField("number to text", max_length=40, blank=True, help_text=NUMBER_FIELD_HELP)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     opening_hours = models.CharField(max_length=200)
@@ -754,10 +763,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
 
 
 CASEWORKERS_GROUP = "Caseworkers"

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from referrals import delivery, emails, payloads
+from referrals import delivery, emails, follow_up, payloads
 from referrals.models import (
     IN_FLIGHT,
     NORMAL_PRIORITY,
@@ -167,11 +167,19 @@ def request_out_of_hours_support(
     impact_outcome: str = "",
     urgency_reasons: list[str] | None = None,
     area: str = "",
+    follows: SupportRequest | None = None,
 ) -> SupportRequest:
-    """Ask, without an account, to be contacted when the team is next working."""
+    """Ask, without an account, to be contacted when the team is next working.
+
+    Made without an account, a new request gets a private key for the person to come back with
+    (``follow_up``): it is set on the returned row as ``follow_up_key``, this once, and only its digest
+    is kept. ``follows``: an earlier request the caller has checked this person may see.
+    """
     signed_in = user if user is not None and user.is_authenticated else None
+    if follows is not None and follows.user_id not in (None, getattr(signed_in, "pk", None)):
+        raise ValueError("A request can only follow the same person's earlier request.")
     outcome, reasons = _urgency(signed_in, impact_outcome, urgency_reasons)
-    return _create_request(
+    support_request = _create_request(
         kind=RequestKind.OUT_OF_HOURS,
         user=signed_in,
         name=name,
@@ -181,8 +189,21 @@ def request_out_of_hours_support(
         impact_outcome=outcome,
         urgency_reasons=reasons,
         area=area,
-        follows=None,
+        follows=follows,
     )
+    if signed_in is None and not support_request.follow_up_digest:
+        key = follow_up.new_key()
+        support_request.follow_up_digest = follow_up.digest(key)
+        support_request.save(update_fields=["follow_up_digest"])
+        support_request.follow_up_key = key  # type: ignore[attr-defined]
+    return support_request
+
+
+def request_opened_by_key(key: str) -> SupportRequest | None:
+    """The request made without an account that this private key belongs to, if any."""
+    if not follow_up.looks_like_a_key(key):
+        return None
+    return SupportRequest.objects.filter(follow_up_digest=follow_up.digest(key), user=None).first()
 
 
 @transaction.atomic
@@ -659,8 +680,10 @@ _FIELD_NAMES = {
 
 
 @transaction.atomic
-def change_contact_details(*, support_request: SupportRequest, user: User, contact: SafeContact) -> list[str]:
-    """The person changes how and when to reach them on an open request; the timeline says what changed."""
+def change_contact_details(*, support_request: SupportRequest, user: User | None, contact: SafeContact) -> list[str]:
+    """The person changes how and when to reach them on an open request; the timeline says what changed.
+
+    ``user`` is None for a request made without an account, opened with its private key."""
     locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk, user=user)
     if locked.status == RequestStatus.CLOSED:
         raise ValidationError("This request is closed. Ask again instead.")
@@ -694,7 +717,7 @@ def change_contact_details(*, support_request: SupportRequest, user: User, conta
 
 
 @transaction.atomic
-def withdraw_request(*, support_request: SupportRequest, user: User) -> bool:
+def withdraw_request(*, support_request: SupportRequest, user: User | None) -> bool:
     """The person no longer wants contact: closed at once, as withdrawn, and the caseworker sees why."""
     locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk, user=user)
     if locked.status == RequestStatus.CLOSED:

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
@@ -20,7 +22,7 @@ from accounts.models import Role
 from guides.models import Guide
 from guides.tailoring import suggested_guides, supporter_guides
 from mysupportspace.client_address import client_address
-from referrals import forms, limits, services
+from referrals import follow_up, forms, limits, services
 from referrals.hours import describe_moments, service_hours
 from referrals.models import (
     Area,
@@ -47,6 +49,10 @@ REASONS_SESSION = "referrals_impact_reasons"
 # For a supporter's check: the outcome for the person they support (OUTCOME_SESSION holds their own).
 THEIR_OUTCOME_SESSION = "referrals_impact_their_outcome"
 SENT_REQUEST_SESSION = "referrals_sent_request"
+# The private key of the request just sent without an account, for its confirmation page only.
+SENT_KEY_SESSION = "referrals_sent_request_key"
+# Tries at a private key from one address: plenty for typing mistakes, nothing for guessing.
+KEY_LOOKUP_LIMITS = [(20, 10 * 60), (60, 24 * 60 * 60)]
 # Posts of the public request form from one address: enough for someone correcting mistakes.
 PUBLIC_FORM_LIMITS = [(10, 10 * 60), (30, 24 * 60 * 60)]
 SIGNED_IN_FORM_LIMIT = (10, 60 * 60)
@@ -174,12 +180,35 @@ def my_support(request: HttpRequest) -> HttpResponse:
 
 
 def _own_request(request: HttpRequest, pk: int) -> SupportRequest:
-    """The signed-in person's own request; anyone else's is "page not found"."""
-    return get_object_or_404(
-        SupportRequest.objects.select_related("referred_to").prefetch_related("handoffs"), pk=pk, user=request.user
-    )
+    """The signed-in person's own request, or one made without an account that this browser session
+    opened with its private key; anyone else's is "page not found"."""
+    requests = SupportRequest.objects.select_related("referred_to").prefetch_related("handoffs")
+    if follow_up.session_may_see(request.session, pk):
+        return get_object_or_404(requests, pk=pk, user=None)
+    if not request.user.is_authenticated:
+        raise _SignInFirst
+    return get_object_or_404(requests, pk=pk, user=request.user)
 
 
+class _SignInFirst(Exception):
+    """Someone signed out opened a private request page without its key: the sign-in page, as for any private page."""
+
+
+def _signed_out_see_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Public (a key may have opened the request for this session), but otherwise as private as any page."""
+
+    @public
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _SignInFirst:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+@_signed_out_see_sign_in
 def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = _own_request(request, pk)
     attempts = services.failed_attempts_at_safe_times(support_request)
@@ -192,19 +221,56 @@ def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tried": describe_moments([note.created_at for note in attempts]),
             "later_request": support_request.followed_by.order_by("-created_at").first(),
             "stages": RequestStage.choices,
+            "opened_by_key": support_request.user_id is None,
         },
     )
+
+
+@public
+def follow_up_with_key(request: HttpRequest, key: str) -> HttpResponse:
+    """The private link given to someone who asked without an account: opens their request for this session."""
+    return _open_with_key(request, key, form=None)
+
+
+@public
+def follow_up_enter_key(request: HttpRequest) -> HttpResponse:
+    """The same, typing the key in (nothing of it goes into the address bar or history)."""
+    form = forms.FollowUpKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _open_with_key(request, form.cleaned_data["key"], form=form)
+    return render(request, "referrals/follow_up_key.html", {"form": form})
+
+
+def _open_with_key(request: HttpRequest, key: str, *, form: forms.FollowUpKeyForm | None) -> HttpResponse:
+    address = client_address(request)
+    for limit, window in KEY_LOOKUP_LIMITS:
+        if not limits.hit(scope=f"follow-up-key-{window}", key=address, limit=limit, window_seconds=window):
+            return render(request, "429.html", status=429)
+    support_request = services.request_opened_by_key(key)
+    if support_request is None:
+        if form is None:
+            form = forms.FollowUpKeyForm()  # a link that opens nothing: the page says so, the box is empty
+        else:
+            form.add_error("key", "We could not find a request with that key. Check it and try again")
+        return render(request, "referrals/follow_up_key.html", {"form": form, "not_found": True}, status=404)
+    request.session.cycle_key()
+    follow_up.let_session_see(request.session, support_request.pk)
+    return redirect(support_request)
 
 
 def caseworker_request(request: HttpRequest) -> HttpResponse:
     return _caseworker_request_page(request, follows=None)
 
 
+@_signed_out_see_sign_in
 def support_request_ask_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask again after a request closed: the same form, filled in with what they told us last time."""
     earlier = _own_request(request, pk)
     if earlier.is_open:
         return redirect(earlier)
+    if earlier.user_id is None:
+        # Asked without an account: asked again the same way, through the out-of-hours form.
+        return redirect(f"{reverse('referrals:out-of-hours')}?after={earlier.pk}")
     return _caseworker_request_page(request, follows=earlier)
 
 
@@ -247,6 +313,7 @@ def _caseworker_request_page(request: HttpRequest, *, follows: SupportRequest | 
     )
 
 
+@_signed_out_see_sign_in
 def support_request_change(request: HttpRequest, pk: int) -> HttpResponse:
     """The person changes how and when to reach them, while the request is open."""
     support_request = _own_request(request, pk)
@@ -256,20 +323,25 @@ def support_request_change(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user: Any = request.user
         changed = services.change_contact_details(
-            support_request=support_request, user=user, contact=form.safe_contact()
+            support_request=support_request,
+            user=user if support_request.user_id is not None else None,
+            contact=form.safe_contact(),
         )
         messages.success(request, "Your changes have been saved." if changed else "Nothing was changed.")
         return redirect(support_request)
     return render(request, "referrals/request_change.html", {"form": form, "support_request": support_request})
 
 
+@_signed_out_see_sign_in
 def support_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = _own_request(request, pk)
     if not support_request.is_open:
         return redirect(support_request)
     if request.method == "POST":
         user: Any = request.user
-        services.withdraw_request(support_request=support_request, user=user)
+        services.withdraw_request(
+            support_request=support_request, user=user if support_request.user_id is not None else None
+        )
         messages.success(request, "Your request has been withdrawn. Nobody will contact you about it.")
         return redirect(support_request)
     return render(request, "referrals/request_withdraw.html", {"support_request": support_request})
@@ -277,7 +349,9 @@ def support_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public
 def out_of_hours_request(request: HttpRequest) -> HttpResponse:
-    form = forms.OutOfHoursRequestForm(request.POST or None)
+    follows = _earlier_request_asked_again(request)
+    initial = services.contact_from(follows) if follows is not None else {}
+    form = forms.OutOfHoursRequestForm(request.POST or None, initial=initial)
     if request.method == "POST":
         address = client_address(request)
         for limit, window in PUBLIC_FORM_LIMITS:
@@ -298,10 +372,34 @@ def out_of_hours_request(request: HttpRequest) -> HttpResponse:
                 impact_outcome=outcome,
                 urgency_reasons=reasons,
                 area=form.cleaned_data["area"],
+                follows=follows,
             )
             request.session[SENT_REQUEST_SESSION] = support_request.pk
+            key = getattr(support_request, "follow_up_key", None)
+            if key is not None:
+                request.session[SENT_KEY_SESSION] = key
+                follow_up.let_session_see(request.session, support_request.pk)
+            elif support_request.user_id is not None:
+                request.session.pop(SENT_KEY_SESSION, None)
+            # Otherwise the same form was posted twice: the key from the first post stands.
             return redirect("referrals:out-of-hours-sent")
-    return render(request, "referrals/out_of_hours.html", {"form": form, "hours": service_hours().describe()})
+    return render(
+        request,
+        "referrals/out_of_hours.html",
+        {"form": form, "hours": service_hours().describe(), "follows": follows},
+    )
+
+
+def _earlier_request_asked_again(request: HttpRequest) -> SupportRequest | None:
+    """``?after=<pk>``: asking again after a closed request this session may see (its key opened it)."""
+    value = request.GET.get("after", "")
+    if not value.isdigit() or len(value) > 12:
+        return None
+    pk = int(value)
+    if not follow_up.session_may_see(request.session, pk):
+        return None
+    earlier = SupportRequest.objects.filter(pk=pk, user=None, status=RequestStatus.CLOSED).first()
+    return earlier
 
 
 @public
@@ -309,11 +407,20 @@ def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
     if SENT_REQUEST_SESSION not in request.session:
         return redirect("referrals:out-of-hours")
     pk = request.session[SENT_REQUEST_SESSION]
-    support_request = SupportRequest.objects.filter(pk=pk).only("pk", "created_at").first()
+    support_request = SupportRequest.objects.filter(pk=pk).only("pk", "created_at", "user_id").first()
+    key = request.session.get(SENT_KEY_SESSION) if support_request and support_request.user_id is None else None
     return render(
         request,
         "referrals/out_of_hours_sent.html",
         {
+            "follow_up_url": request.build_absolute_uri(reverse("referrals:follow-up", kwargs={"key": key}))
+            if key
+            else "",
+            "follow_up_key": follow_up.written(key) if key else "",
+            # Sent signed in: the request is in their account, with its status.
+            "request_url": support_request.get_absolute_url()
+            if support_request and support_request.user_id is not None and support_request.user_id == request.user.pk
+            else "",
             "reference": support_request.reference if support_request else "",
             "window": service_hours().next_contact(support_request.created_at if support_request else None),
             "hours": service_hours().describe(),

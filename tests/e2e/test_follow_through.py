@@ -107,3 +107,71 @@ def test_could_not_reach_then_ask_again_with_the_history(
     expect(earlier.locator("li")).to_have_count(4)  # three attempts and the closing
     expect(staff.locator(".app-referrals-safe-contact")).to_contain_text("afternoons")
     assert_accessible(axe, staff)
+
+
+def test_without_an_account_the_private_link_shows_the_outcome_and_asks_again(
+    page: Page, browser: Browser, server_url: str, axe: Axe
+) -> None:
+    # Someone signed out leaves their details out of hours and is given a private link and key.
+    page.goto(f"{server_url}/get-support/out-of-hours/")
+    page.get_by_label("Your name or a nickname").fill("Sam")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Phone number").fill("07700 900982")
+    page.get_by_role("group", name="is it safe for us to leave a voicemail").get_by_label("No", exact=True).check()
+    page.get_by_label("Mornings").check()
+    page.get_by_role("button", name="Send my details").click()
+    expect(page.locator("h1")).to_have_text("Your details have been sent")
+    link = page.locator("main a[href*='/r/']").first.get_attribute("href")
+    assert link is not None and "Sam" not in link
+    key = page.locator("main .app-setup-key").inner_text()
+    assert_accessible(axe, page)
+    first = SupportRequest.objects.get()
+
+    # A caseworker tries three times at their safe times and closes it as could not reach.
+    casey = make_user("casey@example.org", is_staff=True)
+    casey.groups.add(Group.objects.get_or_create(name="Caseworkers")[0])
+    staff = _signed_in(browser.new_context().new_page(), server_url, casey)
+    for when in ATTEMPT_TIMES:
+        note = CaseNote.objects.create(request=first, author=casey, kind="contact_attempt", contact_outcome="no_answer")
+        CaseNote.objects.filter(pk=note.pk).update(created_at=when)
+    staff.goto(f"{server_url}/staff/requests/{first.pk}/")
+    staff.get_by_role("group", name="Outcome").get_by_label("Could not reach them").check()
+    staff.get_by_role("button", name="Close the request").click()
+    expect(staff.locator(".govuk-notification-banner")).to_contain_text(f"{first.reference} is closed")
+
+    # Days later, in a fresh browser, the person types their key in and reads what happened.
+    later = browser.new_context().new_page()
+    later.goto(f"{server_url}/r/")
+    assert_accessible(axe, later)
+    later.get_by_label("Your private key").fill("not my key")
+    later.get_by_role("button", name="Check my request").click()
+    expect(later.locator(".govuk-error-summary")).to_contain_text("We could not find a request with that key")
+    assert_accessible(axe, later)
+    later.get_by_label("Your private key").fill(key.lower())
+    later.get_by_role("button", name="Check my request").click()
+    expect(later.locator("#request-status")).to_have_text("Closed: we could not reach you")
+    expect(later.locator("main")).to_contain_text(
+        "We tried to reach you on Tuesday morning, Wednesday morning and Thursday morning and could not."
+    )
+    assert_accessible(axe, later)
+
+    # They ask again, at a different time, from what they said before.
+    later.get_by_role("button", name="Ask again").click()
+    expect(later.locator("main")).to_contain_text(f"You are asking again after your request {first.reference}")
+    expect(later.get_by_label("Phone number")).to_have_value("07700 900982")
+    assert_accessible(axe, later)
+    later.get_by_label("Mornings").uncheck()
+    later.get_by_label("Afternoons").check()
+    later.get_by_role("button", name="Send my details").click()
+    expect(later.locator("h1")).to_have_text("Your details have been sent")
+    again = SupportRequest.objects.exclude(pk=first.pk).get()
+    assert (again.follows, again.safe_times, again.user) == (first, ["afternoon"], None)
+
+    # The link from the first time still opens the first request, which points to the new one.
+    fresh = browser.new_context().new_page()
+    fresh.goto(link)
+    expect(fresh.locator("main")).to_contain_text("You asked again on")
+    assert_accessible(axe, fresh)
+
+    staff.goto(f"{server_url}/staff/requests/{again.pk}/")
+    expect(staff.locator("#earlier-request")).to_contain_text(f"This asks again after {first.reference}")

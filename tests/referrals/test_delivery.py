@@ -273,15 +273,21 @@ def test_the_team_is_told_of_a_new_request_in_neutral_words(
         assert revealing not in text
 
 
-def test_a_new_request_naming_an_area_goes_to_that_areas_team(
+def test_a_new_request_naming_an_area_goes_to_that_areas_team_as_well_as_the_whole_team(
     alice_client: Client, run_worker: Any, settings: Any
 ) -> None:
-    settings.REFERRALS_TEAM_EMAILS = ["team@example.org"]
+    settings.REFERRALS_TEAM_EMAILS = ["team@example.org", "kent-lead@example.org"]
     settings.REFERRALS_AREA_TEAM_EMAILS = {"kent": ["kent@example.org", "kent-lead@example.org"]}
     alice_client.post("/get-support/caseworker/", request_form(area="kent"))
     run_worker()
-    assert [message.to for message in mail.outbox] == [["kent@example.org"], ["kent-lead@example.org"]]
+    # The whole team still hears of every request; someone in both lists gets one email, not two.
+    assert [message.to for message in mail.outbox] == [
+        ["team@example.org"],
+        ["kent-lead@example.org"],
+        ["kent@example.org"],
+    ]
     mail.outbox.clear()
+    settings.REFERRALS_TEAM_EMAILS = ["team@example.org"]
     alice_client.post("/get-support/caseworker/", request_form(area="sussex"))
     alice_client.post("/get-support/caseworker/", request_form())
     run_worker()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 
+from pages.service_numbers import service_numbers
 from referrals.directory import load_partners
 from referrals.models import Organisation
 
@@ -58,7 +59,8 @@ def test_action_fraud_is_now_report_fraud(directory: None) -> None:
     entry = Organisation.objects.get(slug="action-fraud")
     assert entry.name == "Report Fraud"
     assert entry.website == "https://www.reportfraud.police.uk"
-    assert entry.phone == "0300 123 2040"
+    assert entry.phone == "[[number:report-fraud]]"
+    assert service_numbers()["report-fraud"].number == "0300 123 2040"
 
 
 def test_a_bad_entry_stops_the_load_and_names_it(tmp_path: Path) -> None:
