@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
@@ -34,6 +35,11 @@ def _remember_stale(cache_key: str) -> None:
 
 
 class SessionStore(CachedDBStore):
+    # Set or defined by Django's stores, not described by django-stubs.
+    _cache: Any
+    _session: dict[str, Any]
+    _get_session_from_db: Callable[[], Any]
+
     def _cache_call(self, what: str, call: Any, *args: Any) -> tuple[bool, Any]:
         """Run one cache operation; (False, None) if the cache could not be reached."""
         self._forget_stale()

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.test import Client
 
-from deploy.topology import REDIS_SERVER, RedisServer
+from deploy.topology import RedisServer
 from tests.factories import signed_in_client
+from tests.redis_down import needs_redis_server, redis
 
-pytestmark = pytest.mark.skipif(not shutil.which(REDIS_SERVER), reason="needs redis-server")
+pytestmark = needs_redis_server
+__all__ = ["redis"]  # the fixture
 
 CACHE_PREFIX = "django.contrib.sessions.cached_db"
-
-
-@pytest.fixture
-def redis(settings: Any) -> Iterator[RedisServer]:
-    """A redis-server of this test's own, as the session cache."""
-    server = RedisServer()
-    server.start()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
-    settings.SESSION_ENGINE = "accounts.sessions"
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_signing_out_while_redis_is_down_ends_the_session(alice: Any, redis: RedisServer) -> None:
