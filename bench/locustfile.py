@@ -39,6 +39,8 @@ COUNTERS = Path(os.environ.get("SOAK_COUNTERS") or tempfile.gettempdir())
 SUPPORTERS = [key for key in os.environ.get("SOAK_SUPPORTERS", "").split(",") if key]
 CHAT_PAIRS = int(os.environ.get("SOAK_CHAT_PAIRS", "0"))
 CHAT_ROUNDS = 5
+# Seconds a person spends on a page before the next step (reading, writing): SOAK_THINK_SECONDS "low,high".
+THINK = tuple(float(n) for n in os.environ.get("SOAK_THINK_SECONDS", "5,15").split(","))
 LOCK = threading.Lock()
 ACKS = open(os.environ.get("SOAK_ACKS", os.devnull), "a", buffering=1)  # noqa: SIM115
 REQUESTS = open(os.environ.get("SOAK_REQUESTS", os.devnull), "a", buffering=1)  # noqa: SIM115
@@ -94,7 +96,7 @@ def acknowledge(kind: str, key: str, person: int) -> None:
 
 
 class Person(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(THINK[0], THINK[1])
 
     def on_start(self) -> None:
         self.number = FIRST_PERSON + next_number("person")

@@ -397,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="locust processes making the load; default one per core from 50 people up, so it is not the bottleneck",
     )
+    parser.add_argument(
+        "--think", default="5,15", help="seconds a person spends on a page before the next step, low,high"
+    )
     args = parser.parse_args(argv)
     chat_pairs = args.chat_pairs if args.chat_pairs >= 0 else max(1, args.users // 20)
     load_processes = args.load_processes or ((os.cpu_count() or 1) if args.users >= 50 else 1)
@@ -466,8 +469,10 @@ def main(argv: list[str] | None = None) -> int:
                 "--headless",
                 "--users",
                 str(args.users),
+                # People arrive over the first minute (a fifth of a short run), not all in one second:
+                # each sign-in checks a password, which is slow on purpose.
                 "--spawn-rate",
-                str(max(1, args.users // 10)),
+                f"{args.users / min(60.0, max(1.0, args.seconds / 5)):.2f}",
                 "--run-time",
                 f"{int(args.seconds)}s",
                 "--host",
@@ -486,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
                 "SOAK_COUNTERS": str(soak.folder),
                 "SOAK_SUPPORTERS": ",".join(supporters),
                 "SOAK_CHAT_PAIRS": str(chat_pairs),
+                "SOAK_THINK_SECONDS": args.think,
             },
             cwd=APP_ROOT,
             check=True,
@@ -502,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
         lines, failures = account(soak, acks=read_lines(acks), answers=read_lines(answers), partner=partner)
         print(
             f"\nSoak, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, gunicorn with {args.workers} "
-            f"workers behind nginx, {args.seconds:g} s, faults: {', '.join(faults) or 'none'}"
+            f"workers behind nginx, {args.seconds:g} s, think time {args.think} s, "
+            f"faults: {', '.join(faults) or 'none'}"
         )
         for window in soak.windows:
             print(f"  window {window.fault}: {window.start - began:.0f}-{window.end - began:.0f} s")
