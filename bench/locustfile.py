@@ -30,6 +30,7 @@ from locust import HttpUser, between, events, task
 from locust.clients import HttpSession
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
 
 from pages.seed_codes import SEED_PASSWORD, seed_code, seed_email
 
@@ -207,7 +208,7 @@ class Socket:
         try:
             self.connection = connect(
                 url,
-                origin=self.user.host,  # type: ignore[arg-type]
+                origin=Origin(str(self.user.host)),
                 additional_headers={"Cookie": f"sessionid={self.cookie}", "X-Forwarded-For": self.forwarded_for},
                 open_timeout=15,
                 legacy=True,  # one connection, reopened by Socket.open (the page's own reconnecting)

@@ -2,19 +2,24 @@
 
 Starts a PostgreSQL cluster and a redis-server of its own (deploy/topology.py), a local HTTP
 server standing in for the partner's case-management system, and `make serve`'s topology
-(nginx, gunicorn, Daphne, the task worker). Fills the database with `manage.py seed_scale`,
-then runs locust headless (bench/locustfile.py) while faults are made on a schedule:
+(nginx, gunicorn, Daphne, the task worker), with the hand-off sweep run every 20 s as its timer
+would. Fills the database with `manage.py seed_scale` and a few chat supporters, then runs locust
+headless (bench/locustfile.py: people signing in and using the site, and chat pairs talking over
+the websocket) while faults are made on a schedule:
 
   postgres   PostgreSQL stopped for 20 s, then started again
   redis      Redis stopped for 10 s, then started again
   partner    the partner's endpoint down for a minute (a third of a short run)
-  worker     the task worker killed with SIGKILL while hand-offs are being sent
+  worker     the task worker killed with SIGKILL while a hand-off is in flight: the partner holds
+             the next send open and says so, and the worker is killed at that moment
   web        the gunicorn server killed with SIGKILL (the supervisor starts it again)
 
 At the end it waits for the hand-offs to drain and prints the accounting: every acknowledged
-write is in the database once (0 lost, 0 twice), every hand-off reached the partner exactly
-once by its idempotency key, and no 5xx answer came outside the fault windows (each window
-has a grace period after it for recovery). Exit status 1 if any of those fails.
+write (diary entries, requests, chat messages) is in the database once (0 lost, 0 twice), every
+hand-off reached the partner and was acted on once by its idempotency key (the one in flight
+when the worker died too), no 5xx answer came outside the fault windows (each window has a grace
+period after it for recovery), and no error page showed a stack trace. Exit status 1 if any of
+those fails.
 
     python bench/soak.py                          # 200 people, 5 minutes, every fault
     python bench/soak.py --users 20 --seconds 60 --faults postgres   # CI's short run
@@ -394,15 +399,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--load-processes",
         type=int,
-        default=0,
-        help="locust processes making the load; default one per core from 50 people up, so it is not the bottleneck",
+        default=1,
+        help="locust processes making the load (its CPU is printed, to show whether one is enough)",
     )
     parser.add_argument(
         "--think", default="5,15", help="seconds a person spends on a page before the next step, low,high"
     )
     args = parser.parse_args(argv)
     chat_pairs = args.chat_pairs if args.chat_pairs >= 0 else max(1, args.users // 20)
-    load_processes = args.load_processes or ((os.cpu_count() or 1) if args.users >= 50 else 1)
+    load_processes = max(1, args.load_processes)
     faults = [fault for fault in args.faults.split(",") if fault]
     if unknown := set(faults) - set(FAULTS):
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
