@@ -22,7 +22,7 @@ period after it for recovery), and no error page showed a stack trace. Exit stat
 those fails.
 
     python bench/soak.py                          # 200 people, 5 minutes, every fault
-    python bench/soak.py --users 20 --seconds 60 --faults postgres   # CI's short run
+    python bench/soak.py --users 20 --seconds 60 --faults postgres --think 1,3   # CI's short run
 """
 
 from __future__ import annotations
