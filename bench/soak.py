@@ -487,7 +487,12 @@ def main(argv: list[str] | None = None) -> int:
                 "WARNING",
                 "--exit-code-on-error",
                 "0",
-                *(["--processes", str(load_processes)] if load_processes > 1 else []),
+                # Worker processes talk to the master on a port of this run's own, not the shared default.
+                *(
+                    ["--processes", str(load_processes), "--master-bind-port", str(free_port())]
+                    if load_processes > 1
+                    else []
+                ),
             ],
             env={
                 **env,
