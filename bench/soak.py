@@ -466,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=sweep_handoffs, args=(env, sweeping), kwargs={"every": 20.0}, daemon=True).start()
         locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
         load_cpu_before = _children_cpu_seconds()
+        port = free_port()
         subprocess.run(  # noqa: S603
             [
                 locust,
@@ -489,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
                 "0",
                 # Worker processes talk to the master on a port of this run's own, not the shared default.
                 *(
-                    ["--processes", str(load_processes), "--master-bind-port", str(free_port())]
+                    ["--processes", str(load_processes), "--master-bind-port", str(port), "--master-port", str(port)]
                     if load_processes > 1
                     else []
                 ),
