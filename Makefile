@@ -98,7 +98,7 @@ bench: setup
 
 # Load and faults (bench/soak.py): its own PostgreSQL and Redis, make serve's topology, locust's
 # mixed journeys as seeded people, PostgreSQL, Redis, the partner, the task worker and a web
-# process each failing in turn, then the accounting. SOAK_ARGS="--users 20 --seconds 60 --faults postgres"
+# process each failing in turn, then the accounting. SOAK_ARGS="--users 20 --seconds 60 --faults postgres --think 1,3"
 # is CI's short run.
 soak: setup
 	$(LOCAL_ENV) $(BIN)/python bench/soak.py $(SOAK_ARGS)

@@ -2,22 +2,27 @@
 
 Starts a PostgreSQL cluster and a redis-server of its own (deploy/topology.py), a local HTTP
 server standing in for the partner's case-management system, and `make serve`'s topology
-(nginx, gunicorn, Daphne, the task worker). Fills the database with `manage.py seed_scale`,
-then runs locust headless (bench/locustfile.py) while faults are made on a schedule:
+(nginx, gunicorn, Daphne, the task worker), with the hand-off sweep run every 20 s as its timer
+would. Fills the database with `manage.py seed_scale` and a few chat supporters, then runs locust
+headless (bench/locustfile.py: people signing in and using the site, and chat pairs talking over
+the websocket) while faults are made on a schedule:
 
   postgres   PostgreSQL stopped for 20 s, then started again
   redis      Redis stopped for 10 s, then started again
   partner    the partner's endpoint down for a minute (a third of a short run)
-  worker     the task worker killed with SIGKILL while hand-offs are being sent
+  worker     the task worker killed with SIGKILL while a hand-off is in flight: the partner holds
+             the next send open and says so, and the worker is killed at that moment
   web        the gunicorn server killed with SIGKILL (the supervisor starts it again)
 
 At the end it waits for the hand-offs to drain and prints the accounting: every acknowledged
-write is in the database once (0 lost, 0 twice), every hand-off reached the partner exactly
-once by its idempotency key, and no 5xx answer came outside the fault windows (each window
-has a grace period after it for recovery). Exit status 1 if any of those fails.
+write (diary entries, requests, chat messages) is in the database once (0 lost, 0 twice), every
+hand-off reached the partner and was acted on once by its idempotency key (the one in flight
+when the worker died too), no 5xx answer came outside the fault windows (each window has a grace
+period after it for recovery), and no error page showed a stack trace. Exit status 1 if any of
+those fails.
 
     python bench/soak.py                          # 200 people, 5 minutes, every fault
-    python bench/soak.py --users 20 --seconds 60 --faults postgres   # CI's short run
+    python bench/soak.py --users 20 --seconds 60 --faults postgres --think 1,3   # CI's short run
 """
 
 from __future__ import annotations
@@ -49,13 +54,28 @@ GRACE_SECONDS = 10.0
 
 
 class Partner:
-    """The partner's endpoint: records each Idempotency-Key it accepted; can be taken down and up."""
+    """The partner's endpoint: records each Idempotency-Key it accepted; can be taken down and up.
+
+    Like a real case-management system it acts on each key once and answers a repeat with 200
+    without acting again. `hold_next_send` makes it keep the next request open after reading it
+    (as a slow partner would), so that the soak can kill the task worker while that send is in flight.
+    """
 
     def __init__(self) -> None:
         self.port = free_port()
         self.received: list[str] = []
         self.server: ThreadingHTTPServer | None = None
         self.lock = threading.Lock()
+        self._hold = False
+        self.held = threading.Event()
+        self.held_key = ""
+        self.release = threading.Event()
+
+    def hold_next_send(self) -> None:
+        with self.lock:
+            self.held.clear()
+            self.release.clear()
+            self._hold = True
 
     @property
     def url(self) -> str:
@@ -67,8 +87,14 @@ class Partner:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                key = self.headers.get("Idempotency-Key", "")
                 with partner.lock:
-                    partner.received.append(self.headers.get("Idempotency-Key", ""))
+                    partner.received.append(key)
+                    hold, partner._hold = partner._hold, False
+                if hold:
+                    partner.held_key = key
+                    partner.held.set()
+                    partner.release.wait(timeout=60)
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -76,10 +102,16 @@ class Partner:
             def log_message(self, *args: Any) -> None:
                 return
 
+            def handle(self) -> None:
+                # The worker killed mid-send leaves a closed connection behind: nothing to answer.
+                with contextlib.suppress(OSError):
+                    super().handle()
+
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
+        self.release.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -100,6 +132,8 @@ class Soak:
     faults: list[str]
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mysupportspace-soak-")))
     windows: list[Window] = field(default_factory=list)
+    # The hand-off whose send was in flight when the task worker was killed ("" if none was).
+    killed_mid_send: str = ""
 
     def schedule(self) -> list[tuple[float, str]]:
         """When each fault starts, spread through the middle of the run."""
@@ -131,8 +165,17 @@ def make_faults(
             time.sleep(min(60.0, soak.seconds / 3))
             partner.start()
         elif fault == "worker":
-            topology.services["worker"].kill()
-            time.sleep(3)
+            # Wait for a send to be in flight (the partner holds it open and says so), then kill.
+            partner.hold_next_send()
+            if partner.held.wait(timeout=90):
+                topology.services["worker"].kill()
+                soak.killed_mid_send = partner.held_key
+                print(f"  task worker killed while sending hand-off {partner.held_key}", flush=True)
+            else:
+                print("  no hand-off was sent within 90 s: the worker was not killed", flush=True)
+            time.sleep(1)
+            partner.release.set()
+            time.sleep(2)
         elif fault == "web":
             topology.services["http"].kill()
             time.sleep(3)
@@ -161,10 +204,13 @@ def account(
     def in_window(answer: dict[str, Any]) -> str:
         """The fault whose window the request overlapped (one sent just before PostgreSQL stopped counts)."""
         started, ended = answer["t"] - answer["ms"] / 1000, answer["t"]
-        for window in soak.windows:
-            if started <= (window.end or time.time()) + GRACE_SECONDS and ended >= window.start:
-                return window.fault
-        return ""
+        overlapping = [
+            window
+            for window in soak.windows
+            if started <= (window.end or time.time()) + GRACE_SECONDS and ended >= window.start
+        ]
+        # The fault that began last before the answer failed (an earlier one's grace may overlap it).
+        return max(overlapping, key=lambda window: window.start).fault if overlapping else ""
 
     timings = [answer["ms"] for answer in answers]
     lines.append(
@@ -184,6 +230,10 @@ def account(
         lines.append(f"  5xx or no answer, {fault}: {errors.get(fault, 0)}")
     if outside:
         failures.append(f"{len(outside)} answers failed outside the fault windows, e.g. {outside[:3]}")
+    traces = [answer for answer in answers if answer.get("trace")]
+    lines.append(f"  error pages showing a stack trace: {len(traces)}")
+    if traces:
+        failures.append(f"{len(traces)} error pages showed a stack trace, e.g. {traces[:3]}")
 
     diary_keys = [ack["key"] for ack in acks if ack["kind"] == "diary"]
     request_keys = [ack["key"] for ack in acks if ack["kind"] == "request"]
@@ -209,6 +259,25 @@ def account(
     if lost or twice:
         failures.append(f"lost {lost[:5]}, twice {twice[:5]}")
 
+    chat_keys = [ack["key"] for ack in acks if ack["kind"] == "chat"]
+    chats_started = sum(1 for ack in acks if ack["kind"] == "chat-started")
+    chats_ended = sum(1 for ack in acks if ack["kind"] == "chat-ended")
+    if chats_started or chat_keys:
+        from chat.models import Message
+
+        # Stored encrypted: read through the model, each text is its sender's unique token.
+        stored_texts: dict[str, int] = {}
+        for text in (message.text for message in Message.objects.filter(sender__in=["visitor", "supporter"])):
+            stored_texts[text] = stored_texts.get(text, 0) + 1
+        chat_lost = [key for key in chat_keys if key not in stored_texts]
+        chat_twice = [key for key, n in stored_texts.items() if n > 1]
+        lines.append(
+            f"chats: {chats_started} started, {chats_ended} ended by the visitor; acknowledged messages: "
+            f"{len(chat_keys)}; lost: {len(chat_lost)}; stored twice: {len(chat_twice)}"
+        )
+        if chat_lost or chat_twice:
+            failures.append(f"chat messages lost {chat_lost[:5]}, twice {chat_twice[:5]}")
+
     handoffs = list(Handoff.objects.values_list("idempotency_key", "status"))
     received: dict[str, int] = {}
     for key in partner.received:
@@ -222,18 +291,96 @@ def account(
     )
     if undelivered or not_sent:
         failures.append(f"hand-offs not delivered {undelivered[:5]}, not marked sent {not_sent[:5]}")
+    if "worker" in soak.faults:
+        key = soak.killed_mid_send
+        if not key:
+            failures.append("the task worker was never killed during a send")
+        else:
+            status = next((s for k, s in handoffs if str(k) == key), None)
+            lines.append(
+                f"hand-off in flight when the worker was killed: sent to the partner {received.get(key, 0)} times, "
+                f"acted on once, marked {status}"
+            )
+            if status != HandoffStatus.SENT or not received.get(key):
+                failures.append(f"the hand-off in flight when the worker was killed ({key}) was not delivered")
     return lines, failures
 
 
 def wait_for_handoffs(*, timeout: float) -> None:
+    from django.db import connection
+
     from referrals.models import Handoff, HandoffStatus
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
+        try:
             if not Handoff.objects.exclude(status=HandoffStatus.SENT).exists():
                 return
+        except Exception:
+            connection.close()
         time.sleep(1)
+
+
+def sweep_handoffs(env: dict[str, str], stop: threading.Event, *, every: float) -> None:
+    """The hand-off sweep's timer (deploy/systemd/mysupportspace-sweep.timer), more often: a send lost
+    with a killed worker is queued again by it."""
+    while not stop.wait(every):
+        subprocess.run(
+            [sys.executable, "manage.py", "sweep_handoffs", "--verbosity", "0"],
+            cwd=APP_ROOT,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+
+
+def seed_chat_supporters(count: int) -> list[str]:
+    """Chat supporters, available to take chats, each with a session that has passed two-factor
+    (made directly, as bench/chat_latency.py does): the session keys, for the chat journeys."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts import services as account_services
+    from accounts.models import User
+    from chat import services
+    from chat.models import CHAT_SUPPORTERS_GROUP
+
+    group, _ = Group.objects.get_or_create(name=CHAT_SUPPORTERS_GROUP)
+    keys = []
+    for number in range(count):
+        supporter = User.objects.create_user(email=f"soak-supporter{number}@example.org", password=None, is_staff=True)
+        supporter.groups.add(group)
+        device, _ = account_services.set_up_two_factor(
+            user=supporter, hex_key=account_services.new_totp_key(), verified_t=0
+        )
+        services.set_availability(supporter=supporter, available=True)
+        session = SessionStore()
+        session.update(
+            {
+                SESSION_KEY: str(supporter.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: supporter.get_session_auth_hash(),
+                DEVICE_ID_SESSION_KEY: device.persistent_id,
+            }
+        )
+        session.create()
+        keys.append(session.session_key or "")
+    connection.close()
+    return keys
+
+
+def _children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
@@ -246,7 +393,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated, of {', '.join(FAULTS)}")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--chat-pairs", type=int, default=-1, help="people chatting (visitor and supporter) at once; default users/20"
+    )
+    parser.add_argument(
+        "--load-processes",
+        type=int,
+        default=1,
+        help="locust processes making the load (its CPU is printed, to show whether one is enough)",
+    )
+    parser.add_argument(
+        "--think", default="5,15", help="seconds a person spends on a page before the next step, low,high"
+    )
     args = parser.parse_args(argv)
+    chat_pairs = args.chat_pairs if args.chat_pairs >= 0 else max(1, args.users // 20)
+    load_processes = max(1, args.load_processes)
     faults = [fault for fault in args.faults.split(",") if fault]
     if unknown := set(faults) - set(FAULTS):
         parser.error(f"unknown faults: {', '.join(sorted(unknown))}")
@@ -271,11 +432,19 @@ def main(argv: list[str] | None = None) -> int:
             "REFERRALS_RETRY_DELAY_SECONDS": "2",
             "REFERRALS_DELIVERY_TIMEOUT_SECONDS": "3",
             "REFERRALS_DELIVERY_MAX_ATTEMPTS": "20",
+            # Each simulated person comes from an address of their own (locustfile sets X-Forwarded-For,
+            # as a proxy in front of nginx would), so per-address limits see people, not the load generator.
+            "BEHIND_PROXY": "1",
+            "PROXY_COUNT": "2",
         }
         os.environ.update(env)
         manage("migrate", "--noinput", "--verbosity", "0", env=env)
         manage("load_content", "--verbosity", "0", env=env)
         manage("seed_scale", f"--users={args.users}", f"--entries={args.users * 5}", env=env)
+        import django
+
+        django.setup()
+        supporters = seed_chat_supporters(chat_pairs)
         topology = Topology(env=env, http_workers=args.workers, websocket_processes=1, folder=soak.folder)
         topology.start()
         acks, answers = soak.folder / "acks.jsonl", soak.folder / "requests.jsonl"
@@ -293,7 +462,11 @@ def main(argv: list[str] | None = None) -> int:
             daemon=True,
         )
         faults_thread.start()
+        sweeping = threading.Event()
+        threading.Thread(target=sweep_handoffs, args=(env, sweeping), kwargs={"every": 20.0}, daemon=True).start()
         locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
+        load_cpu_before = _children_cpu_seconds()
+        port = free_port()
         subprocess.run(  # noqa: S603
             [
                 locust,
@@ -302,8 +475,10 @@ def main(argv: list[str] | None = None) -> int:
                 "--headless",
                 "--users",
                 str(args.users),
+                # People arrive over the first minute (a fifth of a short run), not all in one second:
+                # each sign-in checks a password, which is slow on purpose.
                 "--spawn-rate",
-                str(max(1, args.users // 10)),
+                f"{args.users / min(60.0, max(1.0, args.seconds / 5)):.2f}",
                 "--run-time",
                 f"{int(args.seconds)}s",
                 "--host",
@@ -313,27 +488,50 @@ def main(argv: list[str] | None = None) -> int:
                 "WARNING",
                 "--exit-code-on-error",
                 "0",
+                # Worker processes talk to the master on a port of this run's own, not the shared default.
+                *(
+                    ["--processes", str(load_processes), "--master-bind-port", str(port), "--master-port", str(port)]
+                    if load_processes > 1
+                    else []
+                ),
             ],
-            env={**env, "SOAK_ACKS": str(acks), "SOAK_REQUESTS": str(answers)},
+            env={
+                **env,
+                "SOAK_ACKS": str(acks),
+                "SOAK_REQUESTS": str(answers),
+                "SOAK_COUNTERS": str(soak.folder),
+                "SOAK_SUPPORTERS": ",".join(supporters),
+                "SOAK_CHAT_PAIRS": str(chat_pairs),
+                "SOAK_THINK_SECONDS": args.think,
+            },
             cwd=APP_ROOT,
             check=True,
             stdout=open(soak.folder / "locust.log", "w"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
         )
+        load_cpu = _children_cpu_seconds() - load_cpu_before
         faults_thread.join(timeout=120)
-        import django
+        wait_for_handoffs(timeout=360)
+        sweeping.set()
+        from django.db import connection
 
-        django.setup()
-        wait_for_handoffs(timeout=90)
+        connection.close()
         lines, failures = account(soak, acks=read_lines(acks), answers=read_lines(answers), partner=partner)
         print(
             f"\nSoak, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, gunicorn with {args.workers} "
-            f"workers behind nginx, {args.seconds:g} s, faults: {', '.join(faults) or 'none'}"
+            f"workers behind nginx, {args.seconds:g} s, think time {args.think} s, "
+            f"faults: {', '.join(faults) or 'none'}"
         )
         for window in soak.windows:
             print(f"  window {window.fault}: {window.start - began:.0f}-{window.end - began:.0f} s")
         for line in lines:
             print(line)
+        overloaded = (soak.folder / "locust.log").read_text(errors="replace").count("CPU usage above")
+        print(
+            f"load generator: {load_processes} locust process(es), {chat_pairs} chat pair(s); its CPU "
+            f"{load_cpu:.0f} s over {args.seconds:g} s ({load_cpu / args.seconds:.0%} of one core; "
+            f"{overloaded} high-CPU warnings from locust); load average {_load()}"
+        )
         if failures:
             print("FAILED:\n  " + "\n  ".join(failures))
             print(f"(logs in {soak.folder})")

@@ -11,6 +11,7 @@ Groups on the channel layer:
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 import statistics
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from referrals.models import Organisation
     from referrals.services import SafeContact
 
+logger = logging.getLogger(__name__)
+
 # Where a visitor's browser keeps the token of their chat: in the server-side session, nothing in the browser.
 VISITOR_SESSION_KEY = "chat_visitor"
 STAFF_GROUP = "chat.staff"
@@ -79,12 +82,20 @@ def supporter_group(user_id: int) -> str:
 
 
 def _send_after_commit(group: str, message: dict[str, Any]) -> None:
-    """Tell the channel layer once the transaction has committed; never for a rolled-back write."""
+    """Tell the channel layer once the transaction has committed; never for a rolled-back write.
+
+    The write is what counts: with the channel layer (Redis) away the live update is dropped, and
+    each side catches up from the stored messages when it reconnects or reloads.
+    """
 
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        try:
             async_to_sync(layer.group_send)(group, message)
+        except Exception:  # whatever the layer raises when Redis cannot be reached
+            logger.warning("Live chat update to %s dropped: the channel layer is unavailable.", group)
 
     transaction.on_commit(send)
 

@@ -267,8 +267,10 @@ SIGNUP_ACCOUNTS_PER_HOUR = env_int("SIGNUP_ACCOUNTS_PER_HOUR", 30, minimum=1)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=2)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Read from the cache (Redis in production) and written through to the database, so a page
-# costs no query for the session, and a cache that empties or goes away loses nobody's session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# costs no query for the session, and a cache that empties or goes away loses nobody's session:
+# Django's cached_db, except that with Redis away sessions are read and ended in the database alone
+# (accounts/sessions.py), so signing out always works.
+SESSION_ENGINE = "accounts.sessions"
 # Not saved on every request: accounts.middleware.IdleClockMiddleware saves it when it changed,
 # or once a minute to keep the idle clock running.
 SESSION_SAVE_EVERY_REQUEST = False
