@@ -11,18 +11,23 @@ Groups on the channel layer:
 
 from __future__ import annotations
 
+import functools
 import math
 import secrets
 import statistics
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
+from channels.db import DatabaseSyncToAsync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -47,6 +52,7 @@ from chat.models import (
     WrapUpOutcome,
     is_chat_supporter,
 )
+from referrals import limits
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -78,15 +84,53 @@ def supporter_group(user_id: int) -> str:
     return f"chat.supporter.{user_id}"
 
 
+# Broadcasts of a call made through `call` (the consumers): kept here after commit and sent by
+# `call` itself from the event loop, so the thread that does the database work is free at once.
+_outbox: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar("chat_outbox", default=None)
+
+
 def _send_after_commit(group: str, message: dict[str, Any]) -> None:
     """Tell the channel layer once the transaction has committed; never for a rolled-back write."""
+    outbox = _outbox.get()
 
     def send() -> None:
+        if outbox is not None:
+            outbox.append((group, message))
+            return
         layer = get_channel_layer()
         if layer is not None:
             async_to_sync(layer.group_send)(group, message)
 
     transaction.on_commit(send)
+
+
+@functools.cache
+def _database_threads() -> ThreadPoolExecutor | None:
+    """PostgreSQL: the consumers' database work runs on as many threads as each process has pooled
+    connections, so one chat's statements do not wait behind another's. SQLite (the embedded
+    default, one process) keeps Channels' single thread: its writers would only lock each other out."""
+    if connection.vendor == "sqlite":
+        return None
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool") or {}
+    workers = pool.get("max_size", 4) if isinstance(pool, dict) else 4
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chat-db")
+
+
+async def call(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run a domain function (or any database work) from a consumer, then send what it broadcast
+    after commit, in order, from the event loop."""
+    executor = _database_threads()
+    outbox: list[tuple[str, dict[str, Any]]] = []
+    token = _outbox.set(outbox)
+    try:
+        if executor is None:
+            return await DatabaseSyncToAsync(function, thread_sensitive=True)(*args, **kwargs)
+        return await DatabaseSyncToAsync(function, thread_sensitive=False, executor=executor)(*args, **kwargs)
+    finally:
+        _outbox.reset(token)
+        layer = get_channel_layer()
+        for group, message in outbox if layer is not None else ():
+            await layer.group_send(group, message)
 
 
 def _tell_conversation(conversation: Conversation, event: dict[str, Any]) -> None:
@@ -290,40 +334,79 @@ def _append(
     """Number and store one message (the caller holds the conversation's row lock), then broadcast it."""
     conversation.last_seq += 1
     conversation.save(update_fields=["last_seq"])
+    return _store(conversation.pk, seq=conversation.last_seq, sender=sender, author=author, kind=kind, text=text)
+
+
+def _store(
+    conversation_id: int, *, seq: int, sender: str, text: str, author: User | None = None, kind: str = MessageKind.TEXT
+) -> Message:
     message = Message.objects.create(
-        conversation=conversation, seq=conversation.last_seq, sender=sender, author=author, kind=kind, text=text
+        conversation_id=conversation_id, seq=seq, sender=sender, author=author, kind=kind, text=text
     )
-    _tell_conversation(conversation, message.as_event())
+    _send_after_commit(
+        f"chat.conversation.{conversation_id}",
+        {"type": "chat.event", "conversation": conversation_id, "event": message.as_event()},
+    )
     return message
+
+
+def _next_seq(conversation_id: int, *, supporter_id: int | None = None, seen_at: datetime | None = None) -> int | None:
+    """Take the next message number of an active chat in one statement, which also holds the chat's
+    row until commit (as select_for_update would). With `supporter_id`, only if the chat is theirs;
+    with `seen_at`, the visitor is noted as still there. None when the chat is not (or not theirs)."""
+    table = Conversation._meta.db_table
+    assignments, conditions = ["last_seq = last_seq + 1"], ["id = %s", "state = %s"]
+    params: list[Any] = [conversation_id, State.ACTIVE]
+    if seen_at is not None:
+        assignments.append("visitor_seen_at = %s")
+        params.insert(0, seen_at)
+    if supporter_id is not None:
+        conditions.append("supporter_id = %s")
+        params.append(supporter_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(assignments)} WHERE {' AND '.join(conditions)} RETURNING last_seq",  # noqa: S608 (names from the model, values as parameters)
+            params,
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _locked(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-@transaction.atomic
 def send_visitor_message(*, conversation: Conversation, text: Any) -> Message:
+    """The visitor's message, however it comes (socket or form): checked, limited per visitor,
+    numbered and stored encrypted in one transaction, then relayed."""
     cleaned = clean_text(text)
-    locked = _locked(conversation)
-    if locked.state != State.ACTIVE:
-        raise ChatError(
-            "A supporter has not joined yet." if locked.state == State.WAITING else "This chat has ended.",
-            code="not_active",
-        )
-    locked.visitor_seen_at = timezone.now()
-    locked.save(update_fields=["visitor_seen_at"])
-    return _append(locked, sender=Sender.VISITOR, text=cleaned)
+    limit, window = VISITOR_MESSAGE_LIMIT
+    if not limits.hit(scope="chat-visitor", key=conversation.visitor_token, limit=limit, window_seconds=window):
+        raise ChatError("You are sending messages very quickly. Wait a moment, then send again.", code="too_fast")
+    with transaction.atomic():
+        seq = _next_seq(conversation.pk, seen_at=timezone.now())
+        if seq is not None:
+            return _store(conversation.pk, seq=seq, sender=Sender.VISITOR, text=cleaned)
+    # Only when refused: say why.
+    state = Conversation.objects.filter(pk=conversation.pk).values_list("state", flat=True).first()
+    raise ChatError(
+        "A supporter has not joined yet." if state == State.WAITING else "This chat has ended.", code="not_active"
+    )
 
 
-@transaction.atomic
 def send_supporter_message(*, conversation: Conversation, supporter: User, text: Any) -> Message:
+    """Only `conversation.pk` is read: the chat's state and supporter are checked in the same
+    statement that numbers the message, so the console need not load the chat first."""
     cleaned = clean_text(text)
-    locked = _locked(conversation)
-    if locked.supporter_id != supporter.pk:
+    with transaction.atomic():
+        seq = _next_seq(conversation.pk, supporter_id=supporter.pk)
+        if seq is not None:
+            return _store(conversation.pk, seq=seq, sender=Sender.SUPPORTER, text=cleaned, author=supporter)
+    # Only when refused: say why.
+    chat = Conversation.objects.filter(pk=conversation.pk).values_list("supporter_id", "state").first()
+    if chat is None or chat[0] != supporter.pk:
         raise ChatError("This chat is not yours.", code="forbidden")
-    if locked.state != State.ACTIVE:
-        raise ChatError("This chat has ended.", code="not_active")
-    return _append(locked, sender=Sender.SUPPORTER, text=cleaned, author=supporter)
+    raise ChatError("This chat has ended.", code="not_active")
 
 
 def messages_after(conversation: Conversation, seq: int = 0) -> list[Message]:
