@@ -11,6 +11,7 @@ message too long or too fast) gets an ``error`` frame and is not stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import deque
@@ -18,6 +19,7 @@ from typing import Any
 
 from channels.auth import get_user
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
@@ -215,10 +217,20 @@ class SupporterConsumer(ChatSocket):
         return True
 
     async def joined(self) -> None:
+        await services.call(services.console_opened, supporter=self.user)
+        self.console_counted = True
         await self.join(STAFF_GROUP)
         await self.join(services.supporter_group(self.user.pk))
         for pk in await services.call(_active_chat_ids, self.user):
             await self.join(f"chat.conversation.{pk}")
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if getattr(self, "console_counted", False):
+            self.console_counted = False
+            closed_at = await services.call(services.console_closed, supporter=self.user)
+            if closed_at is not None:
+                _keep(asyncio.ensure_future(_away_after_grace(self.user, closed_at)))
 
     async def conversation(self, frame: dict[str, Any], *, own: bool = True) -> Conversation | None:
         pk = frame.get("conversation")
@@ -303,6 +315,21 @@ class SupporterConsumer(ChatSocket):
 
     async def chat_ended(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "queue", "new_chat": False})
+
+
+# Timers waiting out a closed console's grace period (kept, so they are not collected before they run).
+_timers: set[asyncio.Future[None]] = set()
+
+
+def _keep(timer: asyncio.Future[None]) -> None:
+    _timers.add(timer)
+    timer.add_done_callback(_timers.discard)
+
+
+async def _away_after_grace(user: Any, closed_at: Any) -> None:
+    """Their last console closed: unless one opens again meanwhile, they are set away."""
+    await asyncio.sleep(settings.CHAT_CONSOLE_AWAY_AFTER_SECONDS)
+    await services.call(services.away_if_consoles_closed, supporter=user, closed_at=closed_at)
 
 
 def _ended_event(conversation: Conversation) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from channels.db import DatabaseSyncToAsync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -192,6 +192,41 @@ def set_availability(*, supporter: User, available: bool) -> SupporterStatus:
         _tell_staff()
         _tell_queue()
     return status
+
+
+def console_opened(*, supporter: User) -> None:
+    """One more console socket of this supporter is open (on any server process)."""
+    status, _ = SupporterStatus.objects.get_or_create(supporter=supporter)
+    SupporterStatus.objects.filter(pk=status.pk).update(consoles_open=F("consoles_open") + 1)
+
+
+@transaction.atomic
+def console_closed(*, supporter: User, now: datetime | None = None) -> datetime | None:
+    """One console socket closed. When it was their last, the moment is returned: the consumer
+    then calls `away_if_consoles_closed` with it once the grace period has passed."""
+    status = SupporterStatus.objects.select_for_update().filter(supporter=supporter).first()
+    if status is None:
+        return None
+    status.consoles_open = max(status.consoles_open - 1, 0)
+    if status.consoles_open == 0:
+        status.consoles_closed_at = now or timezone.now()
+    status.save(update_fields=["consoles_open", "consoles_closed_at"])
+    return status.consoles_closed_at if status.consoles_open == 0 else None
+
+
+@transaction.atomic
+def away_if_consoles_closed(*, supporter: User, closed_at: datetime) -> bool:
+    """Set the supporter away if no console has opened since their last one closed at `closed_at`
+    (a page change or a reconnect within the grace period keeps them available). True if set away."""
+    status = SupporterStatus.objects.select_for_update().filter(supporter=supporter).first()
+    if status is None or not status.is_available or status.consoles_open or status.consoles_closed_at != closed_at:
+        return False
+    status.is_available = False
+    status.changed_at = timezone.now()
+    status.save(update_fields=["is_available", "changed_at"])
+    _tell_staff()
+    _tell_queue()
+    return True
 
 
 # --- Starting, waiting, leaving ---------------------------------------------------------------

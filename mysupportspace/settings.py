@@ -402,6 +402,9 @@ CHAT_MAX_CHATS_PER_SUPPORTER = env_int("CHAT_MAX_CHATS_PER_SUPPORTER", 3, minimu
 CHAT_RETENTION_DAYS = env_int("CHAT_RETENTION_DAYS", 90, minimum=1)
 # Someone waiting who has not been seen (page refresh or open connection) for this long has left.
 CHAT_WAITING_TIMEOUT_MINUTES = env_int("CHAT_WAITING_TIMEOUT_MINUTES", 10, minimum=1)
+# A supporter whose last console connection (console, chat or board page) closed this long ago,
+# without another opening, is set away: nobody is given chats on a console that is closed.
+CHAT_CONSOLE_AWAY_AFTER_SECONDS = env_int("CHAT_CONSOLE_AWAY_AFTER_SECONDS", 30, minimum=0)
 
 # --- Static files ---------------------------------------------------------------------------
 
