@@ -395,7 +395,8 @@ def _send_message(
     costs one round trip and no BEGIN or COMMIT; on SQLite, which has no such statement, in one
     transaction of two."""
     message = Message(conversation_id=conversation_id, sender=sender, kind=MessageKind.TEXT, author=author, text=text)
-    assignments, update_params = ["last_seq = last_seq + 1"], []
+    assignments: list[str] = ["last_seq = last_seq + 1"]
+    update_params: list[Any] = []
     if seen_at is not None:
         assignments.append("visitor_seen_at = %s")
         update_params.append(seen_at)
@@ -411,9 +412,9 @@ def _send_message(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             columns = ["conversation", "seq", "sender", "kind", "author", "text", "created_at"]
-            names = ", ".join(Message._meta.get_field(name).column for name in columns)
-            text_field = Message._meta.get_field("text")
-            sealed = text_field.seal(message, text)  # type: ignore[attr-defined]
+            fields: list[Any] = [Message._meta.get_field(name) for name in columns]
+            names = ", ".join(field.column for field in fields)
+            sealed = fields[columns.index("text")].seal(message, text)
             cursor.execute(
                 f"WITH numbered AS ({number}) INSERT INTO {Message._meta.db_table} ({names}) "  # noqa: S608 (as above)
                 "SELECT %s, last_seq, %s, %s, %s, %s, %s FROM numbered RETURNING id, seq",
