@@ -147,10 +147,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # channels-redis blocks up to 5 s reading each message from Redis; redis-py 8 gives up reading a
     # socket after 5 s by default, which tore down every quiet websocket. Wait longer than the layer does.
+    # A console socket hears every chat its supporter holds; a process behind under load must not
+    # drop their messages at channels-redis's default of 100 waiting per socket, so 500 may wait.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 500},
         }
     }
 else:
