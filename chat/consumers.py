@@ -11,14 +11,15 @@ message too long or too fast) gets an ``error`` frame and is not stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import deque
 from typing import Any
 
 from channels.auth import get_user
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
@@ -33,7 +34,6 @@ from chat.models import (
     is_chat_supporter,
 )
 from chat.services import QUEUE_GROUP, STAFF_GROUP, VISITOR_SESSION_KEY, ChatError
-from referrals import limits
 
 # A frame is refused before it is parsed when it is larger than a full message could be.
 MAX_FRAME_BYTES = MAX_MESSAGE_LENGTH * 4 + 1024
@@ -122,7 +122,7 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     async def send_messages_after(self, conversation: Conversation, last_seq: Any) -> None:
         seq = last_seq if isinstance(last_seq, int) and not isinstance(last_seq, bool) else 0
-        for message in await database_sync_to_async(services.messages_after)(conversation, seq):
+        for message in await services.call(services.messages_after, conversation, seq):
             await self.send_json({**message.as_event(), "conversation": conversation.pk})
 
 
@@ -135,7 +135,7 @@ class VisitorConsumer(ChatSocket):
         session = self.scope.get("session")
         if session is None:
             return False
-        conversation = await database_sync_to_async(_visitor_conversation)(session)
+        conversation = await services.call(_visitor_conversation, session)
         if conversation is None:
             return False
         self.conversation = conversation
@@ -144,15 +144,15 @@ class VisitorConsumer(ChatSocket):
     async def joined(self) -> None:
         await self.join(self.conversation.group_name)
         await self.join(QUEUE_GROUP)
-        await database_sync_to_async(services.note_visitor_seen)(conversation=self.conversation)
+        await services.call(services.note_visitor_seen, conversation=self.conversation)
 
     async def refresh(self) -> Conversation:
-        self.conversation = await database_sync_to_async(Conversation.objects.get)(pk=self.conversation.pk)
+        self.conversation = await services.call(Conversation.objects.get, pk=self.conversation.pk)
         return self.conversation
 
     async def send_state(self) -> None:
         conversation = await self.refresh()
-        await self.send_json(await database_sync_to_async(services.queue_state)(conversation))
+        await self.send_json(await services.call(services.queue_state, conversation))
         if conversation.state != State.WAITING:
             await self.leave(QUEUE_GROUP)
 
@@ -162,20 +162,16 @@ class VisitorConsumer(ChatSocket):
         await self.send_state()
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
-        await database_sync_to_async(services.note_visitor_seen)(conversation=self.conversation)
+        await services.call(services.note_visitor_seen, conversation=self.conversation)
 
     async def on_send(self, frame: dict[str, Any]) -> None:
-        if not self.limiter.allow() or not await database_sync_to_async(limits.hit)(
-            scope="chat-visitor",
-            key=self.conversation.visitor_token,
-            limit=services.VISITOR_MESSAGE_LIMIT[0],
-            window_seconds=services.VISITOR_MESSAGE_LIMIT[1],
-        ):
+        if not self.limiter.allow():
             await self.error("too_fast", "You are sending messages very quickly. Wait a moment, then send again.")
             return
         try:
-            message = await database_sync_to_async(services.send_visitor_message)(
-                conversation=self.conversation, text=frame.get("text")
+            # The per-visitor limit (across socket and form) is checked there.
+            message = await services.call(
+                services.send_visitor_message, conversation=self.conversation, text=frame.get("text")
             )
         except ChatError as error:
             await self.error(error.code, error.message)
@@ -214,17 +210,27 @@ class SupporterConsumer(ChatSocket):
         if self.scope.get("session") is None:
             return False
         user = await get_user(self.scope)
-        if not await database_sync_to_async(_verified_chat_supporter)(user, self.scope["session"]):
+        if not await services.call(_verified_chat_supporter, user, self.scope["session"]):
             return False
         self.user = user
-        self.is_supervisor = await database_sync_to_async(is_chat_supervisor)(user)
+        self.is_supervisor = await services.call(is_chat_supervisor, user)
         return True
 
     async def joined(self) -> None:
+        await services.call(services.console_opened, supporter=self.user)
+        self.console_counted = True
         await self.join(STAFF_GROUP)
         await self.join(services.supporter_group(self.user.pk))
-        for pk in await database_sync_to_async(_active_chat_ids)(self.user):
+        for pk in await services.call(_active_chat_ids, self.user):
             await self.join(f"chat.conversation.{pk}")
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if getattr(self, "console_counted", False):
+            self.console_counted = False
+            closed_at = await services.call(services.console_closed, supporter=self.user)
+            if closed_at is not None:
+                _keep(asyncio.ensure_future(_away_after_grace(self.user, closed_at)))
 
     async def conversation(self, frame: dict[str, Any], *, own: bool = True) -> Conversation | None:
         pk = frame.get("conversation")
@@ -234,7 +240,7 @@ class SupporterConsumer(ChatSocket):
         chats = Conversation.objects.filter(pk=pk)
         if own or not self.is_supervisor:
             chats = chats.filter(supporter=self.user)
-        conversation = await database_sync_to_async(chats.first)()
+        conversation = await services.call(chats.first)
         if conversation is None:
             await self.error("not_found", "That chat is not yours.")
         return conversation
@@ -255,20 +261,28 @@ class SupporterConsumer(ChatSocket):
         if not self.limiter.allow():
             await self.error("too_fast", "Messages are being sent very quickly. Wait a moment.")
             return
-        conversation = await self.conversation(frame)
-        if conversation is None:
+        pk = frame.get("conversation")
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            await self.error("bad_frame", "Say which chat.")
             return
         try:
-            message = await database_sync_to_async(services.send_supporter_message)(
-                conversation=conversation, supporter=self.user, text=frame.get("text")
+            # Whose chat it is and whether it is still going are checked as the message is numbered.
+            message = await services.call(
+                services.send_supporter_message,
+                conversation=Conversation(pk=pk),
+                supporter=self.user,
+                text=frame.get("text"),
             )
         except ChatError as error:
-            await self.error(error.code, error.message)
+            if error.code == "forbidden":
+                await self.error("not_found", "That chat is not yours.")
+            else:
+                await self.error(error.code, error.message)
             return
         await self.send_json(
             {
                 "type": "sent",
-                "conversation": conversation.pk,
+                "conversation": pk,
                 "seq": message.seq,
                 "client_id": str(frame.get("client_id", ""))[:40],
             }
@@ -301,6 +315,21 @@ class SupporterConsumer(ChatSocket):
 
     async def chat_ended(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "queue", "new_chat": False})
+
+
+# Timers waiting out a closed console's grace period (kept, so they are not collected before they run).
+_timers: set[asyncio.Future[None]] = set()
+
+
+def _keep(timer: asyncio.Future[None]) -> None:
+    _timers.add(timer)
+    timer.add_done_callback(_timers.discard)
+
+
+async def _away_after_grace(user: Any, closed_at: Any) -> None:
+    """Their last console closed: unless one opens again meanwhile, they are set away."""
+    await asyncio.sleep(settings.CHAT_CONSOLE_AWAY_AFTER_SECONDS)
+    await services.call(services.away_if_consoles_closed, supporter=user, closed_at=closed_at)
 
 
 def _ended_event(conversation: Conversation) -> dict[str, Any]:

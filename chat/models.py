@@ -173,6 +173,10 @@ class SupporterStatus(models.Model):
     supporter = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_status")
     is_available = models.BooleanField(default=False)
     changed_at = models.DateTimeField(default=timezone.now)
+    # Console sockets open now, across every server process, and when the last one closed: an
+    # available supporter whose consoles have all closed is set away (CHAT_CONSOLE_AWAY_AFTER_SECONDS).
+    consoles_open = models.PositiveIntegerField(default=0)
+    consoles_closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "supporter statuses"

@@ -11,20 +11,25 @@ Groups on the channel layer:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import secrets
 import statistics
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
+from channels.db import DatabaseSyncToAsync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -48,6 +53,7 @@ from chat.models import (
     WrapUpOutcome,
     is_chat_supporter,
 )
+from referrals import limits
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -81,14 +87,23 @@ def supporter_group(user_id: int) -> str:
     return f"chat.supporter.{user_id}"
 
 
+# Broadcasts of a call made through `call` (the consumers): kept here after commit and sent by
+# `call` itself from the event loop, so the thread that does the database work is free at once.
+_outbox: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar("chat_outbox", default=None)
+
+
 def _send_after_commit(group: str, message: dict[str, Any]) -> None:
     """Tell the channel layer once the transaction has committed; never for a rolled-back write.
 
     The write is what counts: with the channel layer (Redis) away the live update is dropped, and
     each side catches up from the stored messages when it reconnects or reloads.
     """
+    outbox = _outbox.get()
 
     def send() -> None:
+        if outbox is not None:
+            outbox.append((group, message))
+            return
         layer = get_channel_layer()
         if layer is None:
             return
@@ -98,6 +113,38 @@ def _send_after_commit(group: str, message: dict[str, Any]) -> None:
             logger.warning("Live chat update to %s dropped: the channel layer is unavailable.", group)
 
     transaction.on_commit(send)
+
+
+@functools.cache
+def _database_threads() -> ThreadPoolExecutor | None:
+    """PostgreSQL: the consumers' database work runs on as many threads as each process has pooled
+    connections, so one chat's statements do not wait behind another's. SQLite (the embedded
+    default, one process) keeps Channels' single thread: its writers would only lock each other out."""
+    if connection.vendor == "sqlite":
+        return None
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool") or {}
+    workers = pool.get("max_size", 4) if isinstance(pool, dict) else 4
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chat-db")
+
+
+async def call(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run a domain function (or any database work) from a consumer, then send what it broadcast
+    after commit, in order, from the event loop."""
+    executor = _database_threads()
+    outbox: list[tuple[str, dict[str, Any]]] = []
+    token = _outbox.set(outbox)
+    try:
+        if executor is None:
+            return await DatabaseSyncToAsync(function, thread_sensitive=True)(*args, **kwargs)
+        return await DatabaseSyncToAsync(function, thread_sensitive=False, executor=executor)(*args, **kwargs)
+    finally:
+        _outbox.reset(token)
+        layer = get_channel_layer()
+        for group, message in outbox if layer is not None else ():
+            try:
+                await layer.group_send(group, message)
+            except Exception:  # whatever the layer raises when Redis cannot be reached
+                logger.warning("Live chat update to %s dropped: the channel layer is unavailable.", group)
 
 
 def _tell_conversation(conversation: Conversation, event: dict[str, Any]) -> None:
@@ -159,6 +206,41 @@ def set_availability(*, supporter: User, available: bool) -> SupporterStatus:
         _tell_staff()
         _tell_queue()
     return status
+
+
+def console_opened(*, supporter: User) -> None:
+    """One more console socket of this supporter is open (on any server process)."""
+    status, _ = SupporterStatus.objects.get_or_create(supporter=supporter)
+    SupporterStatus.objects.filter(pk=status.pk).update(consoles_open=F("consoles_open") + 1)
+
+
+@transaction.atomic
+def console_closed(*, supporter: User, now: datetime | None = None) -> datetime | None:
+    """One console socket closed. When it was their last, the moment is returned: the consumer
+    then calls `away_if_consoles_closed` with it once the grace period has passed."""
+    status = SupporterStatus.objects.select_for_update().filter(supporter=supporter).first()
+    if status is None:
+        return None
+    status.consoles_open = max(status.consoles_open - 1, 0)
+    if status.consoles_open == 0:
+        status.consoles_closed_at = now or timezone.now()
+    status.save(update_fields=["consoles_open", "consoles_closed_at"])
+    return status.consoles_closed_at if status.consoles_open == 0 else None
+
+
+@transaction.atomic
+def away_if_consoles_closed(*, supporter: User, closed_at: datetime) -> bool:
+    """Set the supporter away if no console has opened since their last one closed at `closed_at`
+    (a page change or a reconnect within the grace period keeps them available). True if set away."""
+    status = SupporterStatus.objects.select_for_update().filter(supporter=supporter).first()
+    if status is None or not status.is_available or status.consoles_open or status.consoles_closed_at != closed_at:
+        return False
+    status.is_available = False
+    status.changed_at = timezone.now()
+    status.save(update_fields=["is_available", "changed_at"])
+    _tell_staff()
+    _tell_queue()
+    return True
 
 
 # --- Starting, waiting, leaving ---------------------------------------------------------------
@@ -304,7 +386,77 @@ def _append(
     message = Message.objects.create(
         conversation=conversation, seq=conversation.last_seq, sender=sender, author=author, kind=kind, text=text
     )
-    _tell_conversation(conversation, message.as_event())
+    _tell_conversation_id(conversation.pk, message)
+    return message
+
+
+def _tell_conversation_id(conversation_id: int, message: Message) -> None:
+    _send_after_commit(
+        f"chat.conversation.{conversation_id}",
+        {"type": "chat.event", "conversation": conversation_id, "event": message.as_event()},
+    )
+
+
+def _send_message(
+    conversation_id: int, *, sender: str, text: str, author: User | None = None, seen_at: datetime | None = None
+) -> Message | None:
+    """Number and store one message of an active chat, then relay it after commit. With `author`
+    (a supporter), only if the chat is theirs; with `seen_at`, the visitor is noted as still there.
+    None when the chat is not active (or not theirs), and nothing is stored.
+
+    The chat's row (last_seq + 1, which holds it until commit as select_for_update would) and the
+    message are written together: on PostgreSQL in one statement, the update in a WITH, so a message
+    costs one round trip and no BEGIN or COMMIT; on SQLite, which has no such statement, in one
+    transaction of two."""
+    message = Message(conversation_id=conversation_id, sender=sender, kind=MessageKind.TEXT, author=author, text=text)
+    assignments: list[str] = ["last_seq = last_seq + 1"]
+    update_params: list[Any] = []
+    if seen_at is not None:
+        assignments.append("visitor_seen_at = %s")
+        update_params.append(seen_at)
+    conditions = ["id = %s", "state = %s"]
+    update_params += [conversation_id, State.ACTIVE]
+    if author is not None:
+        conditions.append("supporter_id = %s")
+        update_params.append(author.pk)
+    number = (
+        f"UPDATE {Conversation._meta.db_table} SET {', '.join(assignments)} "  # noqa: S608 (names from the models, values as parameters)
+        f"WHERE {' AND '.join(conditions)} RETURNING last_seq"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = ["conversation", "seq", "sender", "kind", "author", "text", "created_at"]
+            fields: list[Any] = [Message._meta.get_field(name) for name in columns]
+            names = ", ".join(field.column for field in fields)
+            sealed = fields[columns.index("text")].seal(message, text)
+            cursor.execute(
+                f"WITH numbered AS ({number}) INSERT INTO {Message._meta.db_table} ({names}) "  # noqa: S608 (as above)
+                "SELECT %s, last_seq, %s, %s, %s, %s, %s FROM numbered RETURNING id, seq",
+                [
+                    *update_params,
+                    conversation_id,
+                    sender,
+                    message.kind,
+                    message.author_id,
+                    str(sealed),
+                    message.created_at,
+                ],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            message.pk, message.seq = row
+            message._state.adding = False
+            message._state.db = connection.alias
+        else:
+            with transaction.atomic():
+                cursor.execute(number, update_params)
+                row = cursor.fetchone()
+                if row is None:
+                    return None
+                message.seq = row[0]
+                message.save(force_insert=True)
+    _tell_conversation_id(conversation_id, message)
     return message
 
 
@@ -312,29 +464,35 @@ def _locked(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-@transaction.atomic
 def send_visitor_message(*, conversation: Conversation, text: Any) -> Message:
+    """The visitor's message, however it comes (socket or form): checked, limited per visitor,
+    numbered and stored encrypted at once, then relayed."""
     cleaned = clean_text(text)
-    locked = _locked(conversation)
-    if locked.state != State.ACTIVE:
-        raise ChatError(
-            "A supporter has not joined yet." if locked.state == State.WAITING else "This chat has ended.",
-            code="not_active",
-        )
-    locked.visitor_seen_at = timezone.now()
-    locked.save(update_fields=["visitor_seen_at"])
-    return _append(locked, sender=Sender.VISITOR, text=cleaned)
+    limit, window = VISITOR_MESSAGE_LIMIT
+    if not limits.hit(scope="chat-visitor", key=conversation.visitor_token, limit=limit, window_seconds=window):
+        raise ChatError("You are sending messages very quickly. Wait a moment, then send again.", code="too_fast")
+    message = _send_message(conversation.pk, sender=Sender.VISITOR, text=cleaned, seen_at=timezone.now())
+    if message is not None:
+        return message
+    # Only when refused: say why.
+    state = Conversation.objects.filter(pk=conversation.pk).values_list("state", flat=True).first()
+    raise ChatError(
+        "A supporter has not joined yet." if state == State.WAITING else "This chat has ended.", code="not_active"
+    )
 
 
-@transaction.atomic
 def send_supporter_message(*, conversation: Conversation, supporter: User, text: Any) -> Message:
+    """Only `conversation.pk` is read: the chat's state and supporter are checked in the same
+    statement that numbers the message, so the console need not load the chat first."""
     cleaned = clean_text(text)
-    locked = _locked(conversation)
-    if locked.supporter_id != supporter.pk:
+    message = _send_message(conversation.pk, sender=Sender.SUPPORTER, text=cleaned, author=supporter)
+    if message is not None:
+        return message
+    # Only when refused: say why.
+    chat = Conversation.objects.filter(pk=conversation.pk).values_list("supporter_id", "state").first()
+    if chat is None or chat[0] != supporter.pk:
         raise ChatError("This chat is not yours.", code="forbidden")
-    if locked.state != State.ACTIVE:
-        raise ChatError("This chat has ended.", code="not_active")
-    return _append(locked, sender=Sender.SUPPORTER, text=cleaned, author=supporter)
+    raise ChatError("This chat has ended.", code="not_active")
 
 
 def messages_after(conversation: Conversation, seq: int = 0) -> list[Message]:

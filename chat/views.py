@@ -147,21 +147,13 @@ def send(request: HttpRequest) -> HttpResponse:
     if conversation is None:
         return redirect("chat:start")
     form = forms.MessageForm(request.POST)
-    if not limits.hit(
-        scope="chat-visitor",
-        key=conversation.visitor_token,
-        limit=services.VISITOR_MESSAGE_LIMIT[0],
-        window_seconds=services.VISITOR_MESSAGE_LIMIT[1],
-    ):
-        form.is_valid()
-        form.add_error("text", "You are sending messages very quickly. Wait a moment, then send again")
-        return _visitor_page(request, conversation, form=form, status=429)
     if form.is_valid():
         try:
+            # The same checks and per-visitor limit as the socket's.
             services.send_visitor_message(conversation=conversation, text=form.cleaned_data["text"])
         except ChatError as error:
             form.add_error("text", error.message)
-            return _visitor_page(request, conversation, form=form, status=400)
+            return _visitor_page(request, conversation, form=form, status=429 if error.code == "too_fast" else 400)
         return redirect(reverse("chat:talk") + "#latest")
     if conversation.state == State.ENDED:
         return redirect("chat:ended")

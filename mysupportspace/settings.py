@@ -147,10 +147,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # channels-redis blocks up to 5 s reading each message from Redis; redis-py 8 gives up reading a
     # socket after 5 s by default, which tore down every quiet websocket. Wait longer than the layer does.
+    # A console socket hears every chat its supporter holds; a process behind under load must not
+    # drop their messages at channels-redis's default of 100 waiting per socket, so 500 may wait.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": 500},
         }
     }
 else:
@@ -405,6 +407,9 @@ CHAT_MAX_CHATS_PER_SUPPORTER = env_int("CHAT_MAX_CHATS_PER_SUPPORTER", 3, minimu
 CHAT_RETENTION_DAYS = env_int("CHAT_RETENTION_DAYS", 90, minimum=1)
 # Someone waiting who has not been seen (page refresh or open connection) for this long has left.
 CHAT_WAITING_TIMEOUT_MINUTES = env_int("CHAT_WAITING_TIMEOUT_MINUTES", 10, minimum=1)
+# A supporter whose last console connection (console, chat or board page) closed this long ago,
+# without another opening, is set away: nobody is given chats on a console that is closed.
+CHAT_CONSOLE_AWAY_AFTER_SECONDS = env_int("CHAT_CONSOLE_AWAY_AFTER_SECONDS", 30, minimum=0)
 
 # --- Static files ---------------------------------------------------------------------------
 

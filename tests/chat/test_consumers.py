@@ -3,6 +3,7 @@ channel layer and, when REDIS_URL is set, on Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import Awaitable, Callable, Iterator
@@ -18,9 +19,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from chat import services
-from chat.models import EndReason, Message, State
+from chat.models import CHAT_SUPERVISORS_GROUP, EndReason, Message, State, SupporterStatus
 from tests.chat.conftest import make_supporter, start
-from tests.factories import make_user, totp_device
+from tests.factories import make_user, signed_in_client, totp_device
 
 LAYERS = {
     "memory": {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
@@ -281,6 +282,36 @@ def test_a_supporter_cannot_write_into_someone_elses_chat(layer: str, supporter:
     run(go)
     conversation.refresh_from_db()
     assert conversation.state == State.ACTIVE and conversation.last_seq == 1
+
+
+def test_a_supporter_whose_last_console_closes_is_set_away_and_the_board_says_so(
+    layer: str, supporter: Any, settings: Any
+) -> None:
+    settings.CHAT_CONSOLE_AWAY_AFTER_SECONDS = 0
+    supervisor = make_supporter("sue@example.org", group=CHAT_SUPERVISORS_GROUP, available=False)
+
+    def is_available() -> bool:
+        return SupporterStatus.objects.get(supporter=supporter).is_available
+
+    async def go() -> None:
+        key = await sync_to_async(staff_session)(supporter)
+        console = socket("/ws/chat/console/", key)
+        chat_page = socket("/ws/chat/console/", key)
+        assert (await console.connect())[0] and (await chat_page.connect())[0]
+        await console.disconnect()
+        await asyncio.sleep(0.5)
+        assert await database_sync_to_async(is_available)()  # the chat page is still open
+        await chat_page.disconnect()
+        for _ in range(50):
+            if not await database_sync_to_async(is_available)():
+                break
+            await asyncio.sleep(0.1)
+        assert not await database_sync_to_async(is_available)()
+
+    run(go)
+    board = signed_in_client(supervisor).get("/staff/chat/board/").content.decode()
+    assert 'bob@example.org</td><td class="govuk-table__cell">Away' in board
+    assert services.availability().supporters_available == 0
 
 
 def test_a_waiting_visitor_hears_when_the_queue_moves(layer: str, supporter: Any) -> None:

@@ -328,6 +328,22 @@ def test_a_kept_copy_is_in_download_my_data_and_goes_with_the_account(
     assert not Conversation.objects.filter(pk=conversation.pk).exists()
 
 
+def test_the_per_visitor_message_limit_counts_every_way_in_together(supporter: Any) -> None:
+    conversation = start()
+    services.take_next_chat(supporter=supporter)
+    with time_machine.travel(datetime(2026, 3, 4, 12, 0, 5, tzinfo=ZoneInfo("UTC")), tick=False):
+        for number in range(services.VISITOR_MESSAGE_LIMIT[0]):
+            # The function both the socket and the form call.
+            services.send_visitor_message(conversation=conversation, text=f"Line {number}")
+        response = visitor_client(conversation).post("/chat/talk/send/", {"text": "One too many"})
+        assert response.status_code == 429
+        assert "sending messages very quickly" in response.content.decode()
+        with pytest.raises(services.ChatError) as refused:
+            services.send_visitor_message(conversation=conversation, text="And another")
+        assert refused.value.code == "too_fast"
+    assert conversation.messages.count() == 1 + services.VISITOR_MESSAGE_LIMIT[0]
+
+
 def test_the_chat_pages_load_in_a_fixed_number_of_queries(
     client: Client, supporter: Any, django_assert_max_num_queries: Any
 ) -> None:

@@ -153,6 +153,26 @@ def test_the_other_side_hears_of_a_message_only_after_commit(
     assert [m.text for m in services.messages_after(conversation, 1)] == ["Sent"]
 
 
+def test_a_supporter_is_set_away_only_when_no_console_opened_since_their_last_one_closed(supporter: Any) -> None:
+    services.console_opened(supporter=supporter)
+    services.console_opened(supporter=supporter)  # the console and a chat page
+    assert services.console_closed(supporter=supporter) is None  # one is still open
+    closed_at = services.console_closed(supporter=supporter)
+    assert closed_at is not None
+    # A page change or a reconnect within the grace period: a console opens again.
+    services.console_opened(supporter=supporter)
+    assert not services.away_if_consoles_closed(supporter=supporter, closed_at=closed_at)
+    later = services.console_closed(supporter=supporter)
+    assert later is not None
+    # The first close's timer finds a later close: that one's timer decides.
+    assert not services.away_if_consoles_closed(supporter=supporter, closed_at=closed_at)
+    assert services.availability().supporters_available == 1
+    assert services.away_if_consoles_closed(supporter=supporter, closed_at=later)
+    assert services.availability().supporters_available == 0
+    with pytest.raises(ChatError):
+        start()
+
+
 # --- Ending, quick exit, transfer, blocking ---
 
 
