@@ -411,7 +411,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    # ServeStatic's CompressedManifestStaticFilesStorage, remembering each file's address.
+    "staticfiles": {"BACKEND": "pages.storage.StaticFilesStorage"},
 }
 # Files browsers and search engines ask for at the site's root (favicon.ico).
 SERVESTATIC_ROOT = BASE_DIR / "static" / "root"
