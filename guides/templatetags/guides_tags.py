@@ -46,7 +46,7 @@ def guides_panel(context: dict[str, Any]) -> dict[str, Any]:
             {
                 "guide": progress.guide,
                 "number": number,
-                "total": progress.step_total,
+                "total": progress.step_total,  # type: ignore[attr-defined]
                 "url": reverse("guides:step", kwargs={"slug": progress.guide.slug, "number": number}),
             }
         )
