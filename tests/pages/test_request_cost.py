@@ -191,3 +191,25 @@ def test_a_signed_in_page_reads_the_user_and_checks_the_device_in_one_query(alic
     assert len(users) == 1, statements
     assert "otp_totp_totpdevice" in users[0]  # the device checked in the same statement
     assert not [sql for sql in statements if sql.startswith('SELECT "otp_totp_totpdevice"')]
+
+
+def test_each_persons_home_shows_only_their_own_summary(
+    alice: Any, alice_client: Client, bob: Any, bob_client: Client
+) -> None:
+    import datetime
+
+    from referrals.models import Destination, Handoff, HandoffStatus, ImpactCheck
+
+    _fill(3, alice)
+    ImpactCheck.objects.create(
+        user=bob, outcome="low", created_at=datetime.datetime(2025, 2, 14, 12, tzinfo=datetime.UTC)
+    )
+    Handoff.objects.create(user=bob, destination=Destination.SILVERCLOUD, payload={}, status=HandoffStatus.FAILED)
+    alices = alice_client.get("/account/").content.decode()
+    bobs = bob_client.get("/account/").content.decode()
+    assert "(3 saved)" in alices
+    assert "saved)" not in bobs
+    assert "SilverCloud registration: waiting to be sent." in alices
+    assert "SilverCloud registration: could not be sent." in bobs
+    assert "on 14 February" in bobs
+    assert "14 February" not in alices
