@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from guides.models import GuideProgress, Step
-from tests.guides.factories import add_step, make_guide
+from tests.guides.factories import make_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_counted_number_matches_resume_step_in_every_case(alice: Any) -> Non
     steps = guide.ordered_steps()
     other = make_guide("another", steps=2)
     # Two steps with the same order: ties go by id, as ordered_steps sorts them.
-    same_order = add_step(guide, title="Tied", order=steps[2].order)
+    same_order = Step.objects.create(guide=guide, order=steps[2].order, kind=steps[2].kind, title="Tied")
     progress = GuideProgress.objects.create(user=alice, guide=guide, current_step=steps[3], position=steps[3].order)
     cases: list[tuple[Step | None, int]] = [
         (steps[0], 0),
