@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend, logout
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from accounts.access import is_public, is_two_factor_setup_step
 from accounts.services import has_authenticator
@@ -93,3 +103,74 @@ def idle_seconds_left(request: HttpRequest) -> int:
     if clock is None:
         return settings.SESSION_COOKIE_AGE
     return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - int(clock)))
+
+
+class OneQueryOTPMiddleware(OTPMiddleware):
+    """django_otp's OTPMiddleware, loading the user and checking their device in one query.
+
+    AuthenticationMiddleware and OTPMiddleware each ran a query on every signed-in request: the
+    user, then the device the session was verified with. Here the user is loaded with an EXISTS
+    for that device (the user's own, confirmed), read fresh from the database on every request,
+    so a deleted or replaced authenticator, a changed password or a deactivated account counts
+    at once, exactly as before. The device itself is loaded only if something asks for it.
+    Everything Django's ``get_user`` checks (the backend, ``is_active``, the session's password
+    hash and its fallbacks) is checked the same way, by Django's own code.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        preloaded = _user_with_device_check(request)
+        if preloaded is None:
+            return super()._verify_user_sync(request, user)
+        user, persistent_id, verified = preloaded
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            if verified:
+                user.otp_device = SimpleLazyObject(partial(Device.from_persistent_id, persistent_id))
+            elif DEVICE_ID_SESSION_KEY in request.session:
+                del request.session[DEVICE_ID_SESSION_KEY]
+        return user
+
+
+def _user_with_device_check(request: HttpRequest) -> tuple[Any, str, bool] | None:
+    """The session's user (or AnonymousUser) and whether its device holds, or None to do it Django's way."""
+    session = request.session
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return None
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
+        backend_path = session[BACKEND_SESSION_KEY]
+        label, device_pk = OTPMiddleware._normalize_persistent_id(persistent_id).rsplit("/", 1)
+        device_model = apps.get_model(label)
+        device_id = int(device_pk)
+    except (KeyError, ValueError, LookupError, ValidationError):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS or not issubclass(device_model, Device):
+        return None
+    backend = load_backend(backend_path)
+    if type(backend) is not ModelBackend:  # its get_user is what this query does
+        return None
+    device_holds = device_model.objects.filter(pk=device_id, user=OuterRef("pk"), confirmed=True)
+    found = get_user_model()._default_manager.filter(pk=user_id).annotate(_device_holds=Exists(device_holds)).first()
+    user: Any = found if found is not None and backend.user_can_authenticate(found) else None
+    if user is not None:
+        user.backend = backend_path
+        user = _session_hash_checked(request, user)
+    # AuthenticationMiddleware's lazy request.user then gives this same object without a query.
+    request._cached_user = user or AnonymousUser()  # type: ignore[attr-defined]
+    return request._cached_user, persistent_id, bool(user is not None and user._device_holds)  # type: ignore[attr-defined]
+
+
+def _session_hash_checked(request: HttpRequest, user: Any) -> Any:
+    """Django's own check that the session was made with the user's current password (as in auth.get_user)."""
+    session_hash = request.session.get(HASH_SESSION_KEY)
+    if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return user
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback) for fallback in user.get_session_auth_fallback_hash()
+    ):
+        request.session.cycle_key()
+        request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        return user
+    request.session.flush()
+    return None

@@ -69,9 +69,18 @@ def choices_for(owner: User, entry: DiaryEntry | None = None) -> list[tuple[str,
     return [(item.value, item.label) for item in items.values()]
 
 
-def link(entry: DiaryEntry, values: list[str]) -> None:
-    """Point the entry at exactly these items (values already checked against the form's choices)."""
+def link(entry: DiaryEntry, values: list[str], *, new: bool = False) -> None:
+    """Point the entry at exactly these items (values already checked against the form's choices).
+
+    ``new``: the entry was just made and points at nothing yet, so there is nothing to read or remove.
+    """
     guide_ids = [int(value.removeprefix("guide-")) for value in values if value.startswith("guide-")]
     step_ids = [int(value.removeprefix("step-")) for value in values if value.startswith("step-")]
+    if new:
+        if guide_ids:
+            entry.helped_guides.add(*guide_ids)
+        if step_ids:
+            entry.helped_steps.add(*step_ids)
+        return
     entry.helped_guides.set(guide_ids)
     entry.helped_steps.set(step_ids)

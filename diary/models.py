@@ -58,18 +58,24 @@ class DiaryEntryQuerySet(models.QuerySet["DiaryEntry"]):
         return self if start is None else self.filter(date__gte=start)
 
     def months(self) -> list[datetime.date]:
-        """The months that have entries, newest first.
+        """The months that have entries, newest first."""
+        return list(self.month_counts())
+
+    def month_counts(self) -> dict[datetime.date, int]:
+        """How many entries each month has, newest month first, in one query.
 
         Cut from the ISO date text rather than with ``dates()``, which SQLite runs as a Python
-        function on every row: this stays cheap at thousands of entries.
+        function on every row: this stays cheap at thousands of entries. The counts add up to
+        the number of entries, so a list does not count them all again.
         """
-        months = (
+        rows = (
             self.order_by()
             .annotate(month=Substr(Cast("date", output_field=models.CharField()), 1, 7))
-            .values_list("month", flat=True)
-            .distinct()
+            .values_list("month")
+            .annotate(n=models.Count("pk"))
         )
-        return sorted((datetime.date(int(m[:4]), int(m[5:7]), 1) for m in months), reverse=True)
+        counts = {datetime.date(int(m[:4]), int(m[5:7]), 1): n for m, n in rows}
+        return dict(sorted(counts.items(), reverse=True))
 
 
 class DiaryEntry(models.Model):

@@ -57,10 +57,11 @@ def _add_to_feelings(*, owner: User, words: list[str]) -> None:
 def write_entry(
     *, owner: User, submission_id: uuid.UUID, values: dict[str, Any], new_feelings: list[str]
 ) -> DiaryEntry:
-    """Save a new entry. The same form sent again returns the entry it made the first time."""
-    existing = DiaryEntry.objects.filter(owner=owner, submission_id=submission_id).first()
-    if existing is not None:
-        return existing
+    """Save a new entry. The same form sent again returns the entry it made the first time.
+
+    No look-up first: the unique (owner, submission) constraint refuses the second copy, and the
+    first is returned instead, so a new entry costs no extra query.
+    """
     entry = DiaryEntry(owner=owner, submission_id=submission_id)
     _apply(entry, values)
     try:
@@ -68,7 +69,7 @@ def write_entry(
             entry.save()
     except IntegrityError:
         return DiaryEntry.objects.get(owner=owner, submission_id=submission_id)
-    helped.link(entry, values.get("helped", []))
+    helped.link(entry, values.get("helped", []), new=True)
     _add_to_feelings(owner=owner, words=new_feelings)
     return entry
 

@@ -115,7 +115,8 @@ def _without_words(query: QueryDict) -> QueryDict:
 @sensitive_post_parameters()
 def entry_list(request: HttpRequest) -> HttpResponse:
     entries = own_entries(request)
-    months = entries.months()
+    month_counts = entries.month_counts()
+    months = list(month_counts)
     # Search words are taken only from the form's POST: from an address they would sit in logs and history.
     query = request.POST if request.method == "POST" else _without_words(request.GET)
     form = FilterForm(query or None, months=months)
@@ -138,7 +139,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         by_id = {entry.pk: entry for entry in entries.filter(pk__in=list(page.object_list))}
         page_entries = [by_id[pk] for pk in page.object_list]
     else:
-        page = Paginator(filtered.newest_first(), PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(filtered.newest_first(), PER_PAGE)
+        if not filters.get("mood"):
+            # Known from the month counts already read: no second pass over every entry to count them.
+            month = filters.get("month")
+            paginator.count = month_counts.get(month, 0) if month else sum(month_counts.values())  # type: ignore[misc]
+        page = paginator.get_page(request.GET.get("page"))
         page_entries = list(page.object_list)
     return render(
         request,

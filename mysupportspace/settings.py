@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's OTPMiddleware, with the user and their device checked in one query.
+    "accounts.middleware.OneQueryOTPMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -418,7 +419,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    # ServeStatic's CompressedManifestStaticFilesStorage, remembering each file's address.
+    "staticfiles": {"BACKEND": "pages.storage.StaticFilesStorage"},
 }
 # Files browsers and search engines ask for at the site's root (favicon.ico).
 SERVESTATIC_ROOT = BASE_DIR / "static" / "root"

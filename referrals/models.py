@@ -279,6 +279,14 @@ class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
     def open(self) -> SupportRequestQuerySet:
         return self.exclude(status=RequestStatus.CLOSED)
 
+    def with_handoff_in_flight(self) -> SupportRequestQuerySet:
+        """Each request with what ``stage`` needs from its hand-offs, in the same query."""
+        return self.annotate(
+            handoff_in_flight=models.Exists(
+                Handoff.objects.filter(support_request=models.OuterRef("pk"), status__in=IN_FLIGHT)
+            )
+        )
+
     def for_queue(self) -> SupportRequestQuerySet:
         """Most urgent first; within the same urgency, whoever has waited longest."""
         return self.select_related("claimed_by").order_by("priority", "created_at", "pk")
@@ -464,13 +472,16 @@ class SupportRequest(models.Model):
     def stage(self) -> RequestStage:
         """Waiting to be sent (to the case-management system), with our team, being worked on, or closed.
 
-        Reads ``handoffs``: prefetch them for lists.
+        Reads ``handoffs``: prefetch them for lists, or use ``with_handoff_in_flight``.
         """
         if self.status == RequestStatus.CLOSED:
             return RequestStage.CLOSED
         if self.status in {RequestStatus.CLAIMED, RequestStatus.CONTACTED}:
             return RequestStage.IN_PROGRESS
-        if any(handoff.status in IN_FLIGHT for handoff in self.handoffs.all()):
+        in_flight = getattr(self, "handoff_in_flight", None)
+        if in_flight is None:
+            in_flight = any(handoff.status in IN_FLIGHT for handoff in self.handoffs.all())
+        if in_flight:
             return RequestStage.WAITING
         return RequestStage.WITH_TEAM
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Role
-from guides.models import Guide, GuideProgress, SavedItem, Step
+from guides.models import Guide, GuideProgress
 from guides.rendering import sanitise
 from guides.tailoring import suggested_guides
-from situation.services import crime_types_for
+from pages.home_summary import home_summary
 
 register = template.Library()
 
@@ -29,38 +28,36 @@ def sanitised(html: str) -> SafeString:
 @register.inclusion_tag("guides/_home_panel.html", takes_context=True)
 def guides_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Continue where you left off, guides suggested for what happened and the person's role, and things
-    that help them. Five queries whatever the number of guides or progress rows.
+    that help them. Two queries of its own whatever the number of guides or progress rows (what happened
+    and the saved count come from the page's shared summary).
     """
-    user = context["request"].user
+    request = context["request"]
+    user = request.user
     visible = Guide.objects.visible_to(user)
-    in_progress = list(
-        GuideProgress.objects.filter(user=user, completed_at__isnull=True, guide__in=visible)
-        .select_related("guide")
-        .prefetch_related(Prefetch("guide__steps", queryset=Step.objects.only("pk", "order", "guide_id")))
-        .order_by("-updated")[:PANEL_ROWS]
-    )
+    in_progress = GuideProgress.objects.filter(
+        user=user, completed_at__isnull=True, guide__in=visible
+    ).with_resume_numbers()
     continuing = []
-    for progress in in_progress:
-        steps = progress.guide.ordered_steps()
-        step = progress.resume_step(steps)
-        if step is None:
+    for progress in in_progress.select_related("guide").order_by("-updated")[:PANEL_ROWS]:
+        number = progress.resume_number()
+        if number is None:
             continue
-        number = steps.index(step) + 1
         continuing.append(
             {
                 "guide": progress.guide,
                 "number": number,
-                "total": len(steps),
+                "total": progress.step_total,  # type: ignore[attr-defined]
                 "url": reverse("guides:step", kwargs={"slug": progress.guide.slug, "number": number}),
             }
         )
-    crime_types = crime_types_for(user)
+    summary = home_summary(request)
+    crime_types = summary.what_happened.tailoring_types if summary.what_happened else []
     recommended = suggested_guides(user=user, crime_types=crime_types, limit=PANEL_ROWS, exclude_started=True)
     return {
         "continuing": continuing,
         "recommended": recommended,
         "tailored": bool(crime_types),
         "is_witness": user.role == Role.WITNESS,
-        "saved_count": SavedItem.objects.filter(user=user).count(),
+        "saved_count": summary.saved_count,
         "is_supporter": user.is_supporter,
     }

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from referrals.models import Destination, Handoff, ImpactCheck, SupportRequest, is_caseworker
+from pages.home_summary import home_summary
+from referrals.models import SupportRequest, is_caseworker
 
 register = template.Library()
 
@@ -12,10 +13,12 @@ register = template.Library()
 @register.inclusion_tag("referrals/_support_panel.html", takes_context=True)
 def support_panel(context: dict[str, Any]) -> dict[str, Any]:
     """The person's home page panel: the impact check, and where their requests have got to."""
-    user = context["request"].user
+    request = context["request"]
+    user = request.user
+    summary = home_summary(request)
     return {
-        "latest_check": ImpactCheck.objects.filter(user=user).only("created_at").first(),
-        "open_requests": list(SupportRequest.objects.filter(user=user).open().prefetch_related("handoffs")[:3]),
-        "silvercloud": Handoff.objects.filter(user=user, destination=Destination.SILVERCLOUD).first(),
+        "latest_check_at": summary.latest_check_at,
+        "open_requests": list(SupportRequest.objects.filter(user=user).open().with_handoff_in_flight()[:3]),
+        "silvercloud": summary.silvercloud,
         "is_caseworker": is_caseworker(user),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from pages.home_summary import home_summary
 from situation import services
 from situation.models import CaseDates, WhatHappened
 
@@ -14,9 +15,9 @@ register = template.Library()
 
 @register.inclusion_tag("situation/_home_panel.html", takes_context=True)
 def situation_panel(context: dict[str, Any]) -> dict[str, Any]:
-    user = context["request"].user
-    answer = WhatHappened.objects.filter(user=user).first()
-    cases = list(CaseDates.objects.filter(user=user))
+    request = context["request"]
+    answer = home_summary(request).what_happened
+    cases = list(CaseDates.objects.filter(user=request.user))
     return {
         "next_deadline": services.next_deadline_in(cases, crime_types=answer.tailoring_types if answer else []),
         "case_count": len(cases),
