@@ -55,6 +55,13 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "referrals:check-result",
     "referrals:check-supporter",
     "referrals:directory",
+    # A request made without an account, opened in this session with its private key; otherwise sign-in.
+    "referrals:follow-up",
+    "referrals:follow-up-enter",
+    "referrals:request",
+    "referrals:request-ask-again",
+    "referrals:request-change",
+    "referrals:request-withdraw",
     "referrals:out-of-hours",
     "referrals:out-of-hours-sent",
     "referrals:silvercloud",
