@@ -35,7 +35,6 @@ urlpatterns = [
     path("get-support/out-of-hours/sent/", views.out_of_hours_sent, name="out-of-hours-sent"),
     # The private way back for a request made without an account: a neutral address, a random key.
     path("r/", views.follow_up_enter_key, name="follow-up-enter"),
-    path("r/<str:key>/", views.follow_up_with_key, name="follow-up"),
     path("get-support/silvercloud/", views.silvercloud, name="silvercloud"),
     path("get-support/silvercloud/consent/", views.silvercloud_consent, name="silvercloud-consent"),
     path("get-support/silvercloud/<int:pk>/send-again/", views.silvercloud_send_again, name="silvercloud-send-again"),

@@ -227,12 +227,6 @@ def support_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public
-def follow_up_with_key(request: HttpRequest, key: str) -> HttpResponse:
-    """The private link given to someone who asked without an account: opens their request for this session."""
-    return _open_with_key(request, key, form=None)
-
-
-@public
 def follow_up_enter_key(request: HttpRequest) -> HttpResponse:
     """The same, typing the key in (nothing of it goes into the address bar or history)."""
     form = forms.FollowUpKeyForm(request.POST or None)
@@ -241,17 +235,14 @@ def follow_up_enter_key(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/follow_up_key.html", {"form": form})
 
 
-def _open_with_key(request: HttpRequest, key: str, *, form: forms.FollowUpKeyForm | None) -> HttpResponse:
+def _open_with_key(request: HttpRequest, key: str, *, form: forms.FollowUpKeyForm) -> HttpResponse:
     address = client_address(request)
     for limit, window in KEY_LOOKUP_LIMITS:
         if not limits.hit(scope=f"follow-up-key-{window}", key=address, limit=limit, window_seconds=window):
             return render(request, "429.html", status=429)
     support_request = services.request_opened_by_key(key)
     if support_request is None:
-        if form is None:
-            form = forms.FollowUpKeyForm()  # a link that opens nothing: the page says so, the box is empty
-        else:
-            form.add_error("key", "We could not find a request with that key. Check it and try again")
+        form.add_error("key", "We could not find a request with that key. Check it and try again")
         return render(request, "referrals/follow_up_key.html", {"form": form, "not_found": True}, status=404)
     request.session.cycle_key()
     follow_up.let_session_see(request.session, support_request.pk)
@@ -413,9 +404,6 @@ def out_of_hours_sent(request: HttpRequest) -> HttpResponse:
         request,
         "referrals/out_of_hours_sent.html",
         {
-            "follow_up_url": request.build_absolute_uri(reverse("referrals:follow-up", kwargs={"key": key}))
-            if key
-            else "",
             "follow_up_key": follow_up.written(key) if key else "",
             # Sent signed in: the request is in their account, with its status.
             "request_url": support_request.get_absolute_url()

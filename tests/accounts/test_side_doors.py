@@ -56,7 +56,6 @@ EXPECTED_PUBLIC_URL_NAMES = {
     "referrals:check-supporter",
     "referrals:directory",
     # A request made without an account, opened in this session with its private key; otherwise sign-in.
-    "referrals:follow-up",
     "referrals:follow-up-enter",
     "referrals:request",
     "referrals:request-ask-again",

@@ -1,5 +1,6 @@
-"""A way back in without an account: the private link given after an out-of-hours request shows what
-happened, in plain words, and lets the person change how to reach them, withdraw, or ask again."""
+"""A way back in without an account: the private key given after an out-of-hours request shows what
+happened, in plain words, and lets the person change how to reach them, withdraw, or ask again. The key
+is typed in (a POST), never part of an address, so it is not kept in the browser's history."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
 
 from referrals import follow_up
@@ -18,25 +20,34 @@ pytestmark = pytest.mark.django_db
 
 
 def _ask_without_an_account(client: Client, **overrides: object) -> tuple[SupportRequest, str]:
-    """Send the out-of-hours form signed out; return the request and the private link the page gave."""
+    """Send the out-of-hours form signed out; return the request and the private key the page gave."""
     response = client.post(
         "/get-support/out-of-hours/", request_form(safe_times=["morning", "afternoon"], **overrides), follow=True
     )
-    html = response.content.decode()
-    link = re.search(r'href="(http://testserver/r/[A-Z0-9]+/)"', html)
-    assert link is not None, html
-    return SupportRequest.objects.latest("pk"), link.group(1)
+    return SupportRequest.objects.latest("pk"), _key_on(response.content.decode())
 
 
-def test_the_confirmation_gives_a_private_link_and_key_that_say_nothing_about_the_person(client: Client) -> None:
-    support_request, link = _ask_without_an_account(client)
+def _key_on(html: str) -> str:
+    found = re.search(r'<strong class="app-setup-key">([A-Z0-9-]+)</strong>', html)
+    assert found is not None, html
+    return follow_up.normalised(found.group(1))
+
+
+def _open(client: Client, key: str) -> HttpResponse:
+    """Type the key in, as the person would."""
+    return client.post("/r/", {"key": key})
+
+
+def test_the_confirmation_gives_a_private_key_that_says_nothing_about_the_person(client: Client) -> None:
+    support_request, key = _ask_without_an_account(client)
     html = client.get("/get-support/out-of-hours/sent/").content.decode()
-    key = link.rstrip("/").rsplit("/", 1)[1]
+    assert key not in html.replace(follow_up.written(key), "")  # shown once, to write down; in no address
+    assert "/r/" + key not in html
     assert len(key) == 20 and set(key) <= set(follow_up.ALPHABET)
     assert follow_up.written(key) in html  # in groups of four, to write down
-    assert "Anyone with the link or key can see this request" in html
+    assert "Anyone with the key can see this request" in html
     for revealing in ["Sam", "07700", str(support_request.pk), support_request.reference]:
-        assert revealing not in link
+        assert revealing not in key
     # Only a digest is kept; the key itself is nowhere in the database row.
     assert key not in str(SupportRequest.objects.filter(pk=support_request.pk).values().get())
     assert support_request.follow_up_digest == follow_up.digest(key)
@@ -44,10 +55,10 @@ def test_the_confirmation_gives_a_private_link_and_key_that_say_nothing_about_th
     assert all(key not in message.body for message in mail.outbox)
 
 
-def test_the_link_opens_the_request_in_a_new_browser_and_shows_its_status(client: Client) -> None:
-    support_request, link = _ask_without_an_account(client)
+def test_the_key_opens_the_request_in_a_new_browser_and_shows_its_status(client: Client) -> None:
+    support_request, key = _ask_without_an_account(client)
     elsewhere = Client()
-    response = elsewhere.get(link)
+    response = _open(elsewhere, key)
     assert response["Location"] == f"/get-support/requests/{support_request.pk}/"
     page = elsewhere.get(response["Location"])
     assert page.status_code == 200
@@ -60,8 +71,7 @@ def test_the_link_opens_the_request_in_a_new_browser_and_shows_its_status(client
 
 
 def test_a_typed_key_opens_it_too_with_dashes_spaces_and_any_case(client: Client) -> None:
-    support_request, link = _ask_without_an_account(client)
-    key = link.rstrip("/").rsplit("/", 1)[1]
+    support_request, key = _ask_without_an_account(client)
     typed = " " + follow_up.written(key).lower().replace("-", " - ") + " "
     response = Client().post("/r/", {"key": typed})
     assert response["Location"] == f"/get-support/requests/{support_request.pk}/"
@@ -71,9 +81,10 @@ def test_a_wrong_key_opens_nothing_and_says_what_to_do(client: Client) -> None:
     support_request, _ = _ask_without_an_account(client)
     stranger = Client()
     wrong = "B" * 20
-    response = stranger.get(f"/r/{wrong}/")
+    response = _open(stranger, wrong)
     assert response.status_code == 404
-    assert "That link or key does not open a request" in response.content.decode()
+    assert "That key does not open a request" in response.content.decode()
+    assert stranger.get(f"/r/{support_request.pk}/").status_code == 404  # no address takes a key
     assert stranger.post("/r/", {"key": "not a key"}).status_code == 404
     # Knowing the number is not enough: the request page sends someone signed out to sign in.
     page = stranger.get(f"/get-support/requests/{support_request.pk}/")
@@ -86,26 +97,26 @@ def test_someone_elses_key_does_not_open_a_signed_in_persons_request(alice_clien
     assert alices.user is not None and alices.follow_up_digest == ""  # she has her account to come back to
     sent = alice_client.get("/get-support/out-of-hours/sent/").content.decode()
     assert f'href="/get-support/requests/{alices.pk}/"' in sent and "/r/" not in sent
-    _, link = _ask_without_an_account(client)
+    _, key = _ask_without_an_account(client)
     elsewhere = Client()
-    elsewhere.get(link)
+    _open(elsewhere, key)
     assert elsewhere.get(f"/get-support/requests/{alices.pk}/").status_code in (302, 404)
 
 
 def test_guessing_keys_is_limited(client: Client) -> None:
     for _ in range(20):
-        assert client.get(f"/r/{'C' * 20}/").status_code == 404
-    assert client.get(f"/r/{'C' * 20}/").status_code == 429
+        assert _open(client, "C" * 20).status_code == 404
+    assert _open(client, "C" * 20).status_code == 429
 
 
 def test_the_person_sees_the_outcome_in_plain_words_and_asks_again(caseworker_client: Client, client: Client) -> None:
-    support_request, link = _ask_without_an_account(client)
+    support_request, key = _ask_without_an_account(client)
     for when in (TUESDAY_MORNING, TUESDAY_AFTERNOON, WEDNESDAY_AFTERNOON):
         _attempt(caseworker_client, support_request, when)
     _close(caseworker_client, support_request, outcome="not_reached")
 
     person = Client()  # days later, another browser session
-    person.get(link)
+    _open(person, key)
     html = person.get(f"/get-support/requests/{support_request.pk}/").content.decode()
     assert "Closed: we could not reach you" in html
     assert "We tried to reach you on Tuesday morning, Tuesday afternoon and Wednesday afternoon and could not." in html
@@ -123,8 +134,7 @@ def test_the_person_sees_the_outcome_in_plain_words_and_asks_again(caseworker_cl
     ).content.decode()
     again = SupportRequest.objects.latest("pk")
     assert again.follows == support_request and again.user is None and again.safe_times == ["any"]
-    new_link = re.search(r'href="(http://testserver/r/[A-Z0-9]+/)"', sent)
-    assert new_link is not None and new_link.group(1) != link
+    assert _key_on(sent) != key
     # The caseworker sees the earlier request's history with the new one.
     queue_page = caseworker_client.get(f"/staff/requests/{again.pk}/").content.decode()
     assert "This asks again after" in queue_page and support_request.reference in queue_page
@@ -143,9 +153,9 @@ def test_asking_again_after_a_request_this_session_did_not_open_starts_afresh(cl
 def test_the_person_changes_how_to_reach_them_and_the_caseworker_sees_it(
     caseworker_client: Client, client: Client
 ) -> None:
-    support_request, link = _ask_without_an_account(client)
+    support_request, key = _ask_without_an_account(client)
     person = Client()
-    person.get(link)
+    _open(person, key)
     change = f"/get-support/requests/{support_request.pk}/change/"
     assert person.get(change).status_code == 200
     data = {key: value for key, value in request_form(safe_times=["any"]).items() if key != "name"}
@@ -159,9 +169,9 @@ def test_the_person_changes_how_to_reach_them_and_the_caseworker_sees_it(
 
 
 def test_the_person_withdraws_it(client: Client) -> None:
-    support_request, link = _ask_without_an_account(client)
+    support_request, key = _ask_without_an_account(client)
     person = Client()
-    person.get(link)
+    _open(person, key)
     response = person.post(f"/get-support/requests/{support_request.pk}/withdraw/")
     assert response.status_code == 302
     support_request.refresh_from_db()
@@ -176,6 +186,6 @@ def test_a_double_post_keeps_the_first_key(client: Client) -> None:
     client.post("/get-support/out-of-hours/", data)
     second = client.get("/get-support/out-of-hours/sent/").content.decode()
     assert SupportRequest.objects.count() == 1
-    key = re.search(r"/r/([A-Z0-9]+)/", first)
-    assert key is not None and key.group(0) in second
-    assert Client().get(key.group(0)).status_code == 302
+    key = _key_on(first)
+    assert _key_on(second) == key
+    assert _open(Client(), key).status_code == 302

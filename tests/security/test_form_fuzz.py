@@ -87,7 +87,6 @@ class World:
     passkey: Any
     conversation: Any
     case_dates: Any
-    follow_up_key: str
 
 
 def build_world() -> World:
@@ -139,7 +138,7 @@ def build_world() -> World:
     support_request = referral_services.request_caseworker(
         user=alice, contact=contact, name="Alice", share_guides=False, submission_token=uuid.uuid4()
     )
-    without_account = referral_services.request_out_of_hours_support(
+    referral_services.request_out_of_hours_support(
         user=None, name="Sam", contact=contact, submission_token=uuid.uuid4()
     )
     handoff = referral_services.register_with_silvercloud(
@@ -172,7 +171,6 @@ def build_world() -> World:
         passkey=give_passkey(alice),
         conversation=conversation,
         case_dates=CaseDates.objects.create(user=alice, happened_on=timezone.localdate()),
-        follow_up_key=without_account.follow_up_key,  # type: ignore[attr-defined]
     )
 
 
@@ -206,7 +204,6 @@ SAMPLE_KWARGS: dict[str, SampleKwargs] = {
     "rights:page": lambda w: [{"slug": w.rights_page.slug}],
     "referrals:check-past": lambda w: [{"pk": w.check.pk}],
     "referrals:request": lambda w: [{"pk": w.handoff.support_request_id}],
-    "referrals:follow-up": lambda w: [{"key": w.follow_up_key}],
     "referrals:silvercloud-send-again": lambda w: [{"pk": w.handoff.pk}],
     "referrals:caseworkers:request": lambda w: [{"pk": w.handoff.support_request_id}],
     "referrals:caseworkers:claim": lambda w: [{"pk": w.handoff.support_request_id}],
