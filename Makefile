@@ -91,10 +91,12 @@ lint: setup
 
 # Page-cost benchmarks, each on a throw-away database of its own, printing figures (never asserting
 # them): every page beside the framework floor behind nginx and gunicorn on its own PostgreSQL and
-# Redis (bench/pages.py; installs wrk if missing), then the diary at 2,000 entries in-process.
+# Redis (bench/pages.py; installs wrk if missing), then the diary at 2,000 entries in-process, then
+# the chat's delivery latency beside a bare relay (bench/chat_latency.py; it needs REDIS_URL).
 bench: setup
 	$(LOCAL_ENV) $(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(LOCAL_ENV) $(BIN)/python bench/diary_chart.py
+	$(LOCAL_ENV) $(BIN)/python bench/chat_latency.py
 
 # Load and faults (bench/soak.py): its own PostgreSQL and Redis, make serve's topology, locust's
 # mixed journeys as seeded people, PostgreSQL, Redis, the partner, the task worker and a web

@@ -31,11 +31,12 @@ from chat.models import (
 from chat.services import VISITOR_SESSION_KEY, ChatError
 from guides.models import Topic
 from mysupportspace.client_address import client_address
-from referrals import limits
+from referrals import follow_up, limits
 from referrals.models import Organisation
 from situation.models import crime_type_label
 from situation.services import crime_types_to_share
 
+CONTACT_KEY_SESSION = "chat_contact_request_key"  # the private key of the request the visitor's details made
 OUTCOME_SESSION = "referrals_impact_outcome"  # referrals.views: the last impact check's outcome
 # Starting chats from one address.
 START_LIMIT = (10, 10 * 60)
@@ -198,6 +199,7 @@ def ended(request: HttpRequest) -> HttpResponse:
             services.keep_copy(conversation=conversation, user=user)
         # The chat is finished: nothing of it stays with this browser.
         del request.session[VISITOR_SESSION_KEY]
+        request.session.pop(CONTACT_KEY_SESSION, None)
         return render(request, "chat/thanks.html")
     return render(request, "chat/ended.html", {"conversation": conversation, "form": form})
 
@@ -210,15 +212,31 @@ def contact(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.ChatContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.refer_to_caseworker(
+        support_request = services.refer_to_caseworker(
             conversation=conversation,
             name=form.cleaned_data["name"],
             contact=form.safe_contact(),
             submission_token=form.cleaned_data["submission_token"],
             area=form.cleaned_data.get("area", ""),
         )
+        key = getattr(support_request, "follow_up_key", None)
+        if key is not None:
+            # Shown on the next page, to write down; only in the server-side session, never in an address.
+            request.session[CONTACT_KEY_SESSION] = key
+        if request.session.get(CONTACT_KEY_SESSION):
+            return redirect("chat:contact")
         messages.success(request, "Your details have been sent to our caseworkers.")
         return redirect("chat:talk" if conversation.state != State.ENDED else "chat:ended")
+    if request.method == "GET" and request.session.get(CONTACT_KEY_SESSION):
+        return render(
+            request,
+            "chat/contact_sent.html",
+            {
+                "conversation": conversation,
+                "follow_up_key": follow_up.written(request.session[CONTACT_KEY_SESSION]),
+                "back": "chat:talk" if conversation.state != State.ENDED else "chat:ended",
+            },
+        )
     return render(request, "chat/contact.html", {"form": form, "conversation": conversation})
 
 

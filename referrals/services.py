@@ -191,11 +191,7 @@ def request_out_of_hours_support(
         area=area,
         follows=follows,
     )
-    if signed_in is None and not support_request.follow_up_digest:
-        key = follow_up.new_key()
-        support_request.follow_up_digest = follow_up.digest(key)
-        support_request.save(update_fields=["follow_up_digest"])
-        support_request.follow_up_key = key  # type: ignore[attr-defined]
+    _give_private_key(support_request)
     return support_request
 
 
@@ -210,8 +206,11 @@ def request_opened_by_key(key: str) -> SupportRequest | None:
 def request_caseworker_from_chat(
     *, name: str, contact: SafeContact, submission_token: uuid.UUID, at_risk: bool, area: str = ""
 ) -> SupportRequest:
-    """A chat supporter's referral: the visitor gave their safe contact details in the chat."""
-    return _create_request(
+    """A chat supporter's referral: the visitor gave their safe contact details in the chat.
+
+    Chat visitors have no account here, so a new request gets a private key, as out of hours does.
+    """
+    support_request = _create_request(
         kind=RequestKind.CHAT,
         user=None,
         name=name,
@@ -223,6 +222,18 @@ def request_caseworker_from_chat(
         area=area,
         follows=None,
     )
+    _give_private_key(support_request)
+    return support_request
+
+
+def _give_private_key(support_request: SupportRequest) -> None:
+    """A new request made without an account gets a private key for the person to come back with
+    (``follow_up``): set on the row as ``follow_up_key``, this once; only its digest is kept."""
+    if support_request.user_id is None and not support_request.follow_up_digest:
+        key = follow_up.new_key()
+        support_request.follow_up_digest = follow_up.digest(key)
+        support_request.save(update_fields=["follow_up_digest"])
+        support_request.follow_up_key = key  # type: ignore[attr-defined]
 
 
 def _create_request(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from django.test import Client
 from chat import services
 from chat.hours import chat_hours, easter_sunday
 from chat.models import AuditAction, AuditEntry, Conversation, EndReason, Feedback, State, WrapUp, WrapUpOutcome
+from referrals import follow_up
 from referrals.models import RequestKind, SupportRequest
 from tests.chat.conftest import make_supporter, start, visitor_client
 from tests.factories import signed_in_client
@@ -201,12 +203,26 @@ def test_the_contact_form_sends_a_request_to_the_caseworker_queue(client: Client
         "voicemail_safe": "no",
         "submission_token": "7b0c4c1e-3a3c-4a55-9f59-8d6c6f2f6f01",
     }
-    assert client.post("/chat/talk/contact/", form).status_code == 302
+    response = client.post("/chat/talk/contact/", form)
+    assert response.status_code == 302 and response["Location"] == "/chat/talk/contact/"
     client.post("/chat/talk/contact/", form)
     request = SupportRequest.objects.get()
     assert (request.kind, request.phone) == (RequestKind.CHAT, "07700900982")
     assert request.handoffs.count() == 1
     assert "07700" not in " ".join(m.text for m in services.messages_after(conversation))
+
+    # No account here: the next page gives a private key to come back with, as out of hours does.
+    sent = client.get("/chat/talk/contact/").content.decode()
+    assert "Your details have been sent to our caseworkers" in sent
+    found = re.search(r'<strong class="app-setup-key">([A-Z0-9-]+)</strong>', sent)
+    assert found is not None
+    key = follow_up.normalised(found.group(1))
+    assert request.follow_up_digest == follow_up.digest(key)  # the same key as the first post's
+    assert key not in " ".join(m.text for m in services.messages_after(conversation))
+    later = Client()
+    opened = later.post("/r/", {"key": key})
+    assert opened["Location"] == f"/get-support/requests/{request.pk}/"
+    assert "Your request" in later.get(opened["Location"]).content.decode()
 
 
 # --- Staff ---
