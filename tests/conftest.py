@@ -123,6 +123,41 @@ class _Daphne:
 
         self.database_thread.submit(install).result()
 
+    def quiesce(self, timeout: float = 10) -> None:
+        """Close every websocket from the server's side, wait for every application instance to finish
+        (consumers' disconnect work included), cancel the consumers' timers, and let the database thread
+        run dry, so nothing of this test touches the database while it is flushed or in the next test."""
+        from autobahn.twisted.websocket import WebSocketServerProtocol
+        from twisted.internet import reactor
+        from twisted.internet.threads import blockingCallFromThread
+
+        from chat import consumers
+
+        def close_sockets() -> None:
+            for protocol, details in list(self.server.connections.items()):
+                if isinstance(protocol, WebSocketServerProtocol) and "disconnected" not in details:
+                    protocol.sendClose(code=1000)
+
+        def busy() -> int:
+            return sum(
+                1
+                for details in self.server.connections.values()
+                if details.get("application_instance") is not None and not details["application_instance"].done()
+            )
+
+        def cancel_timers() -> None:
+            for timer in list(consumers._timers):
+                timer.cancel()
+
+        blockingCallFromThread(reactor, close_sockets)
+        deadline = time.monotonic() + timeout
+        while blockingCallFromThread(reactor, busy) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if blockingCallFromThread(reactor, busy):
+            raise RuntimeError("the test's websocket consumers were still running after the sockets closed")
+        blockingCallFromThread(reactor, cancel_timers)
+        self.database_thread.submit(lambda: None).result()
+
     def stop(self) -> None:
         from twisted.internet import reactor
 
@@ -143,7 +178,7 @@ def _daphne(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[_Da
 
 
 @pytest.fixture
-def asgi_server_url(transactional_db: None, _daphne: tuple[_Daphne, str]) -> str:
+def asgi_server_url(transactional_db: None, _daphne: tuple[_Daphne, str]) -> Iterator[str]:
     """The whole ASGI application, websockets included, served by Daphne against the test database.
 
     The channel layer is the configured one: in memory by default, channels-redis when REDIS_URL is set.
@@ -153,7 +188,8 @@ def asgi_server_url(transactional_db: None, _daphne: tuple[_Daphne, str]) -> str
     for connection in shared.values():
         connection.inc_thread_sharing()
     server.share(shared)
-    return url
+    yield url
+    server.quiesce()
 
 
 # --- Personas: alice (the person), bob (her supporter, or staff where needed), charlie (an outsider) ---
