@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from guides import catalogue
 from guides.models import Guide, RightsPage, Status, Step, Topic
 from pages.admin import InputLimits
 from pages.service_numbers import PLACEHOLDER_HELP, typed_numbers, unknown_placeholders, use_service_numbers
@@ -251,6 +252,7 @@ class GuideAdmin(InputLimits, admin.ModelAdmin):
     @admin.action(description="Return the selected guides to draft")
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
         count = queryset.update(status=Status.DRAFT)
+        catalogue.content_changed()  # update() sends no signals
         self.message_user(request, f"{count} guide(s) returned to draft.", messages.SUCCESS)
 
 

@@ -12,7 +12,7 @@ class GuidesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import registry
-        from guides import services
+        from guides import catalogue, services  # noqa: F401 - catalogue listens for editors' saves
 
         # Progress, answers and saved items hang off the user row with on_delete=CASCADE,
         # so deleting the account removes them: no eraser is needed.

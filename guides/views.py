@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
+from guides import catalogue, services, tailoring
 from guides import search as site_search
-from guides import services, tailoring
 from guides.forms import ActivityForm, SearchForm
 from guides.models import (
     ActivityAnswer,
@@ -34,9 +34,14 @@ from situation.services import crime_types_for
 
 
 def _visible_guide(request: HttpRequest, slug: str) -> Guide:
-    """A published guide this person may open, with its topic and steps; 404 for anyone else."""
-    guides = Guide.objects.visible_to(request.user).select_related("topic").prefetch_related("steps")
-    return get_object_or_404(guides, slug=slug)
+    """A published guide this person may open, with its topic and steps; 404 for anyone else.
+
+    Shared by every request of this process until the content changes (guides/catalogue.py): read only.
+    """
+    guide = catalogue.published_guide(slug)
+    if guide is None or (guide.members_only and not request.user.is_authenticated):
+        raise Http404
+    return guide
 
 
 def _preview_guide(request: HttpRequest, slug: str) -> Guide:

@@ -382,6 +382,10 @@ REFERRALS_AREA_TEAM_EMAILS = env_mapping("REFERRALS_AREA_TEAM_EMAILS")
 # "Could not reach them" closes a request only after this many failed attempts at the person's safe times.
 REFERRALS_MIN_ATTEMPTS = env_int("REFERRALS_MIN_ATTEMPTS", 3, minimum=1)
 
+# How long a process may keep a published guide it read (guides/catalogue.py) if the content
+# version could not be set when an editor saved; normally a save is seen on the next request.
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 60, minimum=0)
+
 # --- Diary ----------------------------------------------------------------------------------
 
 # The keys that encrypt diary and chat text at rest (AES-256-GCM, see encryption/crypto.py): "id:base64key"

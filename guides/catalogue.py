@@ -1,0 +1,99 @@
+"""Published guides kept in each process between editors' changes.
+
+A guide step is the page people open most. Its guide, topic and steps change only when an editor
+saves, so each process keeps what it read, tagged with the content version held in the shared
+cache (Redis in production). Every save or delete of a topic, guide or step, and the admin's bulk
+"return to draft", sets a new version once its transaction has committed, and every process reads
+the content again on its next request. Entries also expire after ``CONTENT_CACHE_SECONDS``: a
+backstop for a version that could not be set (the shared cache down during an edit). While the
+shared cache cannot be read, every request reads the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from guides.models import Guide, Step, Topic
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "guides:content-version"
+# slug -> (content version, monotonic deadline, the guide with its topic and steps)
+_kept: dict[str, tuple[str, float, Guide]] = {}
+
+
+def _version() -> str | None:
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY)
+        return str(version) if version is not None else None
+    except Exception:
+        return None
+
+
+def _load(slug: str) -> Guide | None:
+    guides = Guide.objects.published().select_related("topic").prefetch_related("steps")
+    return guides.filter(slug=slug).first()
+
+
+def published_guide(slug: str) -> Guide | None:
+    """The published guide with this slug, its topic and steps loaded; None if there is none.
+
+    The same objects serve every request of this process until the content changes: read them, never
+    change them. Whether this person may open it (members-only guides) is the caller's check.
+    """
+    version = _version()
+    if version is None:
+        return _load(slug)
+    kept = _kept.get(slug)
+    if kept is not None and kept[0] == version and kept[1] > time.monotonic():
+        return kept[2]
+    guide = _load(slug)
+    if guide is not None:  # only real guides are kept, so made-up addresses cannot fill the memory
+        _kept[slug] = (version, time.monotonic() + settings.CONTENT_CACHE_SECONDS, guide)
+    else:
+        _kept.pop(slug, None)
+    return guide
+
+
+def content_changed() -> None:
+    """This process forgets the guides now; every process does once the transaction has committed.
+
+    The new version is set only after the commit: set before it, another process could read the old
+    rows again and keep them under the new version.
+    """
+
+    def new_version() -> None:
+        _kept.clear()
+        try:
+            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:
+            logger.warning(
+                "The guides' content version could not be set; other processes catch up within %s s",
+                settings.CONTENT_CACHE_SECONDS,
+            )
+
+    _kept.clear()
+    transaction.on_commit(new_version)
+
+
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=Guide)
+@receiver(post_save, sender=Step)
+@receiver(post_delete, sender=Topic)
+@receiver(post_delete, sender=Guide)
+@receiver(post_delete, sender=Step)
+def _on_content_saved(**kwargs: Any) -> None:
+    content_changed()
