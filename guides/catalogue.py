@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "guides:content-version"
 # slug -> (content version, monotonic deadline, the guide with its topic and steps)
 _kept: dict[str, tuple[str, float, Guide]] = {}
+# every published guide with its topic, in the editors' order, under the key "all"
+_lists: dict[str, tuple[str, float, list[Guide]]] = {}
 
 
 def _version() -> str | None:
@@ -68,6 +70,29 @@ def published_guide(slug: str) -> Guide | None:
     return guide
 
 
+def published_guides() -> list[Guide]:
+    """Every published guide with its topic, members-only ones included (the caller decides who sees
+    what), in the editors' order. Shared like ``published_guide``: read only."""
+    version = _version()
+    if version is None:
+        return _load_all()
+    kept = _lists.get("all")
+    if kept is not None and kept[0] == version and kept[1] > time.monotonic():
+        return kept[2]
+    guides = _load_all()
+    _lists["all"] = (version, time.monotonic() + settings.CONTENT_CACHE_SECONDS, guides)
+    return guides
+
+
+def _load_all() -> list[Guide]:
+    return list(Guide.objects.published().select_related("topic").order_by("topic__order", "order", "title"))
+
+
+def _forget() -> None:
+    _kept.clear()
+    _lists.clear()
+
+
 def content_changed() -> None:
     """This process forgets the guides now; every process does once the transaction has committed.
 
@@ -76,7 +101,7 @@ def content_changed() -> None:
     """
 
     def new_version() -> None:
-        _kept.clear()
+        _forget()
         try:
             cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         except Exception:
@@ -85,7 +110,7 @@ def content_changed() -> None:
                 settings.CONTENT_CACHE_SECONDS,
             )
 
-    _kept.clear()
+    _forget()
     transaction.on_commit(new_version)
 
 

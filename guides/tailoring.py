@@ -2,7 +2,8 @@
 
 Editors tag topics and guides with the crime types they help with (``crime_types``); a guide
 helps with its own tags and its topic's. Ordering is done in Python over the published guides,
-which are few (tens), so every page costs the same queries whatever a person told us.
+which are few (tens) and kept per process (guides/catalogue.py), so every page costs the same
+queries whatever a person told us.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from guides.models import Audience, Guide, Topic, own_audience
+from guides import catalogue
+from guides.models import Audience, Guide, GuideProgress, Topic, audiences_for_role, own_audience
 
 
 def _role(user: Any) -> str | None:
@@ -36,9 +38,16 @@ def suggested_guides(
     prefer = own_audience(role)
     if coping_first and prefer == Audience.VICTIM:
         prefer = Audience.EVERYONE
-    guides = Guide.objects.visible_to(user).for_role(role).select_related("topic")
-    if exclude_started and user.is_authenticated:
-        guides = guides.exclude(progress__user=user)
+    signed_in = bool(user and user.is_authenticated)
+    started: set[int] = set()
+    if exclude_started and signed_in:
+        started = set(GuideProgress.objects.filter(user=user).values_list("guide_id", flat=True))
+    audiences = set(audiences_for_role(role))
+    guides = [
+        guide
+        for guide in catalogue.published_guides()
+        if guide.audience in audiences and (signed_in or not guide.members_only) and guide.pk not in started
+    ]
     ordered = sorted(guides, key=lambda guide: guide_sort_key(guide, crime_types=crime_types, prefer=prefer))
     return ordered[:limit]
 

@@ -120,3 +120,18 @@ def test_with_the_shared_cache_down_guides_come_from_the_database(client: Client
     redis.stop()
     Step.objects.filter(guide=guide).update(title="Changed while Redis was down")
     assert _title(client) == "Changed while Redis was down"
+
+
+@pytest.mark.django_db
+def test_suggested_guides_follow_an_editors_change_at_once(alice_client: Client) -> None:
+    make_guide(steps=1, title="Calm breathing")
+    assert "Calm breathing" in alice_client.get("/account/").content.decode()
+    guide = Guide.objects.get(slug="calm-breathing")
+    guide.title = "Slow breathing"
+    guide.save()
+    home = alice_client.get("/account/").content.decode()
+    assert "Slow breathing" in home
+    assert "Calm breathing" not in home
+    guide.status = Status.DRAFT
+    guide.save()
+    assert "Slow breathing" not in alice_client.get("/account/").content.decode()
