@@ -214,6 +214,7 @@ def test_the_contact_form_sends_a_request_to_the_caseworker_queue(client: Client
     # No account here: the next page gives a private key to come back with, as out of hours does.
     sent = client.get("/chat/talk/contact/").content.decode()
     assert "Your details have been sent to our caseworkers" in sent
+    assert "We will not show it again after this chat, and we never send it by email or text." in sent
     found = re.search(r'<strong class="app-setup-key">([A-Z0-9-]+)</strong>', sent)
     assert found is not None
     key = follow_up.normalised(found.group(1))

@@ -24,7 +24,9 @@ def _ask_without_an_account(client: Client, **overrides: object) -> tuple[Suppor
     response = client.post(
         "/get-support/out-of-hours/", request_form(safe_times=["morning", "afternoon"], **overrides), follow=True
     )
-    return SupportRequest.objects.latest("pk"), _key_on(response.content.decode())
+    html = response.content.decode()
+    assert "We will not show it again, and we never send it by email or text." in html
+    return SupportRequest.objects.latest("pk"), _key_on(html)
 
 
 def _key_on(html: str) -> str:
