@@ -4,7 +4,9 @@ A guide step is the page people open most. Its guide, topic and steps change onl
 saves, so each process keeps what it read, tagged with the content version held in the shared
 cache (Redis in production). Every save or delete of a topic, guide or step, and the admin's bulk
 "return to draft", sets a new version once its transaction has committed, and every process reads
-the content again on its next request. Entries also expire after ``CONTENT_CACHE_SECONDS``: a
+the content again on its next request (each process asks the shared cache for the version at
+most once every ``VERSION_CHECK_SECONDS``, so another process's change shows within a second and
+a guide step costs no round trip to Redis). Entries also expire after ``CONTENT_CACHE_SECONDS``: a
 backstop for a version that could not be set (the shared cache down during an edit). While the
 shared cache cannot be read, every request reads the database.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -27,6 +30,10 @@ from guides.models import Guide, Step, Topic
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "guides:content-version"
+# How long a process trusts the version it last read before asking the shared cache again.
+VERSION_CHECK_SECONDS = 1.0
+# (the version last read, monotonic time until which it is trusted)
+_checked: tuple[str, float] | None = None
 # slug -> (content version, monotonic deadline, the guide with its topic and steps)
 _kept: dict[str, tuple[str, float, Guide]] = {}
 # every published guide with its topic, in the editors' order, under the key "all"
@@ -34,6 +41,16 @@ _lists: dict[str, tuple[str, float, list[Guide]]] = {}
 
 
 def _version() -> str | None:
+    global _checked
+    now = time.monotonic()
+    if _checked is not None and now < _checked[1]:
+        return _checked[0]
+    version = _read_version()
+    _checked = (version, now + VERSION_CHECK_SECONDS) if version is not None else None
+    return version
+
+
+def _read_version() -> str | None:
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
@@ -89,6 +106,8 @@ def _load_all() -> list[Guide]:
 
 
 def _forget() -> None:
+    global _checked
+    _checked = None
     _kept.clear()
     _lists.clear()
 
@@ -112,6 +131,11 @@ def content_changed() -> None:
 
     _forget()
     transaction.on_commit(new_version)
+
+
+@receiver(setting_changed)
+def _on_setting_changed(**kwargs: Any) -> None:
+    _forget()
 
 
 @receiver(post_save, sender=Topic)

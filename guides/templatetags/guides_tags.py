@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,6 +16,7 @@ from guides.models import Guide, GuideProgress
 from guides.rendering import sanitise
 from guides.tailoring import suggested_guides
 from pages.home_summary import home_summary
+from pages.service_numbers import fill_numbers_in_html, link_numbers_in_html
 
 register = template.Library()
 
@@ -23,6 +27,25 @@ PANEL_ROWS = 3
 def sanitised(html: str) -> SafeString:
     """Stored HTML, sanitised once more as it is shown (it was sanitised when saved too)."""
     return mark_safe(sanitise(html or ""))  # noqa: S308 - nh3 has just removed anything unsafe
+
+
+@register.filter
+def shown_content(html: str) -> SafeString:
+    """A step's or rights page's stored HTML as shown: sanitised once more, each number placeholder filled
+    in and each phone number a tap-to-call link. The same text always gives the same page, so each
+    process remembers the last few hundred it drew (a changed text is a new entry; the numbers'
+    settings changing forgets them all)."""
+    return _shown_content(str(html or ""))
+
+
+@lru_cache(maxsize=512)
+def _shown_content(html: str) -> SafeString:
+    return mark_safe(link_numbers_in_html(fill_numbers_in_html(sanitise(html))))  # noqa: S308 - nh3 removed anything unsafe; only links are added
+
+
+@receiver(setting_changed)
+def _forget_shown_content(**kwargs: Any) -> None:
+    _shown_content.cache_clear()
 
 
 @register.inclusion_tag("guides/_home_panel.html", takes_context=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -22,7 +23,13 @@ STEP = "/guides/calm-breathing/steps/1/"
 
 @pytest.fixture(autouse=True)
 def _nothing_kept() -> None:
-    catalogue._kept.clear()
+    catalogue._forget()
+
+
+def _a_moment_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock moved on past the time a process trusts the content version it last read."""
+    later = time.monotonic() + catalogue.VERSION_CHECK_SECONDS + 0.1
+    monkeypatch.setattr(catalogue.time, "monotonic", lambda: later)
 
 
 def _title(client: Client, path: str = STEP) -> str:
@@ -73,6 +80,25 @@ def test_another_process_reads_again_once_the_save_is_committed(
 
 
 @pytest.mark.django_db
+def test_another_process_trusts_the_version_it_read_for_at_most_a_second(
+    client: Client, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = make_guide(steps=2)
+    _title(client)
+    elsewhere = dict(catalogue._kept), catalogue._checked  # another process, a moment ago
+    assert elsewhere[1] is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        Step.objects.filter(guide=guide, title="Step 1").update(title="Changed")
+        catalogue.content_changed()
+    catalogue._kept.update(elsewhere[0])
+    catalogue._checked = elsewhere[1]
+    assert cache.get(catalogue.VERSION_KEY) != elsewhere[1][0]
+    assert _title(client) == "Step 1"  # the version it read is still trusted...
+    _a_moment_later(monkeypatch)
+    assert _title(client) == "Changed"  # ...for a second at most
+
+
+@pytest.mark.django_db
 def test_a_change_without_a_save_is_seen_within_the_time_limit(client: Client, settings: Any) -> None:
     guide = make_guide(steps=2)
     _title(client)
@@ -114,12 +140,17 @@ def test_made_up_addresses_are_not_kept(client: Client) -> None:
 
 @needs_redis_server
 @pytest.mark.django_db
-def test_with_the_shared_cache_down_guides_come_from_the_database(client: Client, redis: RedisServer) -> None:
+def test_with_the_shared_cache_down_guides_come_from_the_database(
+    client: Client, redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     guide = make_guide(steps=1)
     assert _title(client) == "Step 1"
     redis.stop()
     Step.objects.filter(guide=guide).update(title="Changed while Redis was down")
+    _a_moment_later(monkeypatch)
     assert _title(client) == "Changed while Redis was down"
+    Step.objects.filter(guide=guide).update(title="Changed again")
+    assert _title(client) == "Changed again"  # nothing is trusted while the version cannot be read
 
 
 @pytest.mark.django_db
