@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.crypto import constant_time_compare
@@ -25,6 +25,7 @@ from django_otp.models import Device
 
 from accounts.access import is_public, is_two_factor_setup_step
 from accounts.services import has_authenticator
+from mysupportspace.compiled import CompiledQuery
 
 
 class RequireTwoFactorMiddleware:
@@ -148,10 +149,9 @@ def _user_with_device_check(request: HttpRequest) -> tuple[Any, str, bool] | Non
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not issubclass(device_model, Device):
         return None
     backend = load_backend(backend_path)
-    if type(backend) is not ModelBackend:  # its get_user is what this query does
+    if type(backend) is not ModelBackend or type(user_id) is not int:  # its get_user is what this query does
         return None
-    device_holds = device_model.objects.filter(pk=device_id, user=OuterRef("pk"), confirmed=True)
-    found = get_user_model()._default_manager.filter(pk=user_id).annotate(_device_holds=Exists(device_holds)).first()
+    found = next(iter(_user_and_device_query(device_model).instances(user_id, device_id)), None)
     user: Any = found if found is not None and backend.user_can_authenticate(found) else None
     if user is not None:
         user.backend = backend_path
@@ -159,6 +159,22 @@ def _user_with_device_check(request: HttpRequest) -> tuple[Any, str, bool] | Non
     # AuthenticationMiddleware's lazy request.user then gives this same object without a query.
     request._cached_user = user or AnonymousUser()  # type: ignore[attr-defined]
     return request._cached_user, persistent_id, bool(user is not None and user._device_holds)  # type: ignore[attr-defined]
+
+
+_user_and_device: dict[type[Device], CompiledQuery] = {}
+
+
+def _user_and_device_query(device_model: type[Device]) -> CompiledQuery:
+    """The user with an EXISTS for the session's device (the user's own, confirmed), built once per kind of device."""
+    query = _user_and_device.get(device_model)
+    if query is None:
+
+        def build(user_id: int, device_id: int) -> QuerySet[Any]:
+            device_holds = device_model.objects.filter(pk=device_id, user=OuterRef("pk"), confirmed=True)
+            return get_user_model()._default_manager.filter(pk=user_id).annotate(_device_holds=Exists(device_holds))
+
+        query = _user_and_device[device_model] = CompiledQuery(build, arguments=2)
+    return query
 
 
 def _session_hash_checked(request: HttpRequest, user: Any) -> Any:

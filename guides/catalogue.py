@@ -88,7 +88,7 @@ def published_guide(slug: str) -> Guide | None:
 
 
 def published_guides() -> list[Guide]:
-    """Every published guide with its topic, members-only ones included (the caller decides who sees
+    """Every published guide with its topic and steps, members-only ones included (the caller decides who sees
     what), in the editors' order. Shared like ``published_guide``: read only."""
     version = _version()
     if version is None:
@@ -102,7 +102,8 @@ def published_guides() -> list[Guide]:
 
 
 def _load_all() -> list[Guide]:
-    return list(Guide.objects.published().select_related("topic").order_by("topic__order", "order", "title"))
+    guides = Guide.objects.published().select_related("topic").prefetch_related("steps")
+    return list(guides.order_by("topic__order", "order", "title"))
 
 
 def _forget() -> None:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -341,29 +340,6 @@ class Step(models.Model):
         return " and ".join(parts)
 
 
-class GuideProgressQuerySet(models.QuerySet["GuideProgress"]):
-    def with_resume_numbers(self) -> GuideProgressQuerySet:
-        """Each row with what ``resume_number`` needs counted in the same query, not from the guide's steps."""
-
-        def count(steps: models.QuerySet[Step]) -> Coalesce:
-            counted = steps.order_by().values("guide").annotate(n=models.Count("pk")).values("n")
-            return Coalesce(models.Subquery(counted), 0)
-
-        of_guide = Step.objects.filter(guide=models.OuterRef("guide_id"))
-        current_order = models.OuterRef("current_step__order")
-        return self.annotate(
-            step_total=count(of_guide),
-            current_step_guide=models.F("current_step__guide_id"),
-            steps_before_current=count(
-                of_guide.filter(
-                    models.Q(order__lt=current_order)
-                    | models.Q(order=current_order, pk__lt=models.OuterRef("current_step_id"))
-                )
-            ),
-            steps_before_position=count(of_guide.filter(order__lt=models.OuterRef("position"))),
-        )
-
-
 class GuideProgress(models.Model):
     """Where a person is in a guide. ``position`` remembers the step's order in case the step is deleted."""
 
@@ -374,8 +350,6 @@ class GuideProgress(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
-
-    objects = GuideProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "guide progress"
@@ -389,15 +363,10 @@ class GuideProgress(models.Model):
     def is_complete(self) -> bool:
         return self.completed_at is not None
 
-    def resume_number(self) -> int | None:
-        """The number ("Step <number> of N") of ``resume_step``, from ``with_resume_numbers``' counts."""
-        total: int = self.step_total  # type: ignore[attr-defined]
-        if not total:
-            return None
-        if self.current_step_id is not None and self.current_step_guide == self.guide_id:  # type: ignore[attr-defined]
-            return self.steps_before_current + 1  # type: ignore[attr-defined,no-any-return]
-        before: int = self.steps_before_position  # type: ignore[attr-defined]
-        return before + 1 if before < total else total
+    def resume_number(self, steps: list[Step]) -> int | None:
+        """The number ("Step <number> of N") of ``resume_step`` among the guide's ``steps``, in order."""
+        step = self.resume_step(steps)
+        return steps.index(step) + 1 if step is not None else None
 
     def resume_step(self, steps: list[Step]) -> Step | None:
         """The step to go back to. When editors deleted it, the next one after where it stood (or the last)."""

@@ -8,11 +8,11 @@ queries whatever a person told us.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from guides import catalogue
-from guides.models import Audience, Guide, GuideProgress, Topic, audiences_for_role, own_audience
+from guides.models import Audience, Guide, Topic, audiences_for_role, own_audience
 
 
 def _role(user: Any) -> str | None:
@@ -26,7 +26,7 @@ def guide_sort_key(guide: Guide, *, crime_types: Iterable[str], prefer: str) -> 
 
 
 def suggested_guides(
-    *, user: Any, crime_types: list[str], limit: int, coping_first: bool = False, exclude_started: bool = False
+    *, user: Any, crime_types: list[str], limit: int, coping_first: bool = False, exclude: Collection[int] = ()
 ) -> list[Guide]:
     """A few guides for this person.
 
@@ -39,14 +39,11 @@ def suggested_guides(
     if coping_first and prefer == Audience.VICTIM:
         prefer = Audience.EVERYONE
     signed_in = bool(user and user.is_authenticated)
-    started: set[int] = set()
-    if exclude_started and signed_in:
-        started = set(GuideProgress.objects.filter(user=user).values_list("guide_id", flat=True))
     audiences = set(audiences_for_role(role))
     guides = [
         guide
         for guide in catalogue.published_guides()
-        if guide.audience in audiences and (signed_in or not guide.members_only) and guide.pk not in started
+        if guide.audience in audiences and (signed_in or not guide.members_only) and guide.pk not in exclude
     ]
     ordered = sorted(guides, key=lambda guide: guide_sort_key(guide, crime_types=crime_types, prefer=prefer))
     return ordered[:limit]

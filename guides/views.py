@@ -126,8 +126,7 @@ def _render_guide(request: HttpRequest, guide: Guide, *, preview: bool) -> HttpR
     progress = None if preview else _progress_for(request, guide)
     resume_number = None
     if progress and not progress.is_complete:
-        resume_step = progress.resume_step(steps)
-        resume_number = steps.index(resume_step) + 1 if resume_step else None
+        resume_number = progress.resume_number(steps)
     saved = (
         not preview
         and request.user.is_authenticated

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Role
-from guides.models import Guide, GuideProgress
+from guides import catalogue
+from guides.models import GuideProgress
 from guides.rendering import sanitise
 from guides.tailoring import suggested_guides
 from pages.home_summary import home_summary
@@ -51,31 +52,37 @@ def _forget_shown_content(**kwargs: Any) -> None:
 @register.inclusion_tag("guides/_home_panel.html", takes_context=True)
 def guides_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Continue where you left off, guides suggested for what happened and the person's role, and things
-    that help them. Two queries of its own whatever the number of guides or progress rows (what happened
-    and the saved count come from the page's shared summary).
+    that help them. One query of its own, the person's place in each guide, whatever the number of
+    guides or progress rows: the guides and their steps come from the process's kept list
+    (guides/catalogue.py), and what happened and the saved count from the page's shared summary.
     """
     request = context["request"]
     user = request.user
-    visible = Guide.objects.visible_to(user)
-    in_progress = GuideProgress.objects.filter(
-        user=user, completed_at__isnull=True, guide__in=visible
-    ).with_resume_numbers()
+    published = {guide.pk: guide for guide in catalogue.published_guides()}
+    places = list(GuideProgress.objects.filter(user=user).order_by("-updated", "-pk"))
     continuing = []
-    for progress in in_progress.select_related("guide").order_by("-updated")[:PANEL_ROWS]:
-        number = progress.resume_number()
+    for progress in places:
+        guide = published.get(progress.guide_id)
+        if guide is None or progress.is_complete:
+            continue
+        number = progress.resume_number(guide.ordered_steps())
         if number is None:
             continue
         continuing.append(
             {
-                "guide": progress.guide,
+                "guide": guide,
                 "number": number,
-                "total": progress.step_total,  # type: ignore[attr-defined]
-                "url": reverse("guides:step", kwargs={"slug": progress.guide.slug, "number": number}),
+                "total": len(guide.ordered_steps()),
+                "url": reverse("guides:step", kwargs={"slug": guide.slug, "number": number}),
             }
         )
+        if len(continuing) == PANEL_ROWS:
+            break
     summary = home_summary(request)
     crime_types = summary.what_happened.tailoring_types if summary.what_happened else []
-    recommended = suggested_guides(user=user, crime_types=crime_types, limit=PANEL_ROWS, exclude_started=True)
+    recommended = suggested_guides(
+        user=user, crime_types=crime_types, limit=PANEL_ROWS, exclude={progress.guide_id for progress in places}
+    )
     return {
         "continuing": continuing,
         "recommended": recommended,
