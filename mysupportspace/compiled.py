@@ -70,7 +70,7 @@ class CompiledQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, self._params(params, places, ids))
             fetched = cursor.fetchall()
-        return compiler.results_iter(results=[fetched], tuple_expected=True)
+        return compiler.results_iter(results=[fetched], tuple_expected=True)  # type: ignore[return-value]
 
     def instances(self, *ids: int, using: str = "default") -> RawQuerySet:
         """Model instances, with any annotations as attributes (Django's ``raw`` on the kept SQL)."""
