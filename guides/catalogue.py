@@ -1,4 +1,5 @@
-"""Published guides kept in each process between editors' changes.
+"""Published guides, and other pages drawn only from editors' content, kept in each process between
+editors' changes.
 
 A guide step is the page people open most. Its guide, topic and steps change only when an editor
 saves, so each process keeps what it read, tagged with the content version held in the shared
@@ -16,7 +17,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +31,8 @@ from guides.models import Guide, Step, Topic
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 VERSION_KEY = "guides:content-version"
 # How long a process trusts the version it last read before asking the shared cache again.
 VERSION_CHECK_SECONDS = 1.0
@@ -38,6 +42,11 @@ _checked: tuple[str, float] | None = None
 _kept: dict[str, tuple[str, float, Guide]] = {}
 # every published guide with its topic, in the editors' order, under the key "all"
 _lists: dict[str, tuple[str, float, list[Guide]]] = {}
+# (what, key) -> (content version, monotonic deadline, value): anything else drawn from editors'
+# content only (the partner directory's pages), kept under the same version
+_drawn: dict[tuple[str, Hashable], tuple[str, float, Any]] = {}
+# A bound on ``_drawn``: its keys come from addresses people can make up.
+DRAWN_KEPT = 1000
 
 
 def _version() -> str | None:
@@ -106,11 +115,29 @@ def _load_all() -> list[Guide]:
     return list(guides.order_by("topic__order", "order", "title"))
 
 
+def kept(what: str, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept in this process until editors change any content (or ``CONTENT_CACHE_SECONDS``).
+
+    Only for what depends on nothing but published content and ``key``: never a person or a request.
+    """
+    version = _version()
+    if version is None:
+        return build()
+    entry = _drawn.get((what, key))
+    if entry is not None and entry[0] == version and entry[1] > time.monotonic():
+        return entry[2]  # type: ignore[no-any-return]
+    value = build()
+    if len(_drawn) < DRAWN_KEPT or (what, key) in _drawn:
+        _drawn[(what, key)] = (version, time.monotonic() + settings.CONTENT_CACHE_SECONDS, value)
+    return value
+
+
 def _forget() -> None:
     global _checked
     _checked = None
     _kept.clear()
     _lists.clear()
+    _drawn.clear()
 
 
 def content_changed() -> None:

@@ -25,7 +25,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import registry
-        from referrals import hours, services
+        from referrals import directory, hours, services  # noqa: F401 - directory listens for editors' saves
 
         # Bad service hours or area names stop start-up, like any other malformed setting.
         hours.service_hours()

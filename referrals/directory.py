@@ -8,7 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 
+from guides import catalogue
 from referrals.models import Area, Need, Organisation
 
 # The needs an organisation can meet, in the order the directory's filter lists them.
@@ -81,3 +84,13 @@ def load_partners(path: Path) -> tuple[int, int, int]:
         added += is_new
         updated += not is_new
     return added, updated, unchanged
+
+
+@receiver(post_save, sender=Organisation)
+@receiver(post_delete, sender=Organisation)
+@receiver(post_save, sender=Need)
+@receiver(post_delete, sender=Need)
+@receiver(m2m_changed, sender=Organisation.needs.through)
+def _on_directory_changed(**kwargs: Any) -> None:
+    """The directory's pages are kept per process (referrals.views.directory): every process draws them again."""
+    catalogue.content_changed()

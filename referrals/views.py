@@ -4,7 +4,7 @@ and the caseworkers' queue."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
 from accounts.models import Role
+from guides import catalogue
 from guides.models import Guide
 from guides.tailoring import suggested_guides, supporter_guides
 from mysupportspace.client_address import client_address
@@ -33,6 +35,7 @@ from referrals.models import (
     Handoff,
     HandoffStatus,
     ImpactCheck,
+    Need,
     Organisation,
     Outcome,
     RequestStage,
@@ -466,22 +469,36 @@ DIRECTORY_PAGE_SIZE = 10
 @public
 def directory(request: HttpRequest) -> HttpResponse:
     form = forms.DirectoryFilterForm(request.GET or None)
+    if not form.is_bound or form.is_valid():
+        need = form.cleaned_data["need"] if form.is_bound else None
+        area = form.cleaned_data["area"] if form.is_bound else ""
+        page = request.GET.get("page", "1")
+        # The same for everyone who asks for these filters: drawn once per process until editors change
+        # the directory (guides/catalogue.py). Made-up page numbers are drawn but not kept.
+        draw = partial(_directory_listing, form, need=need, area=area, page=page)
+        body = catalogue.kept("directory", (need.pk if need else None, area, page), draw) if page.isdigit() else draw()
+    else:
+        form.error_summary_shown = True  # type: ignore[attr-defined]  # the page shows it first (base.html)
+        body = _directory_listing(form, need=None, area="", page="1")
+    return render(request, "referrals/directory.html", {"form": form, "listing": body})
+
+
+def _directory_listing(form: forms.DirectoryFilterForm, *, need: Need | None, area: str, page: str) -> str:
+    """The filter form and one page of organisations, as HTML that depends on nothing but these filters."""
     organisations = Organisation.objects.published().prefetch_related("needs")
-    need = area = None
-    if form.is_valid():
-        need = form.cleaned_data["need"]
-        area = form.cleaned_data["area"]
-        if need:
-            organisations = organisations.for_need(need.slug)
-        if area:
-            organisations = organisations.serving(area)
+    if need:
+        organisations = organisations.for_need(need.slug)
+    if area:
+        organisations = organisations.serving(area)
     # In pages, so a phone never has to scroll through every organisation at once.
-    listing = Paginator(organisations.distinct(), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    return render(
-        request,
-        "referrals/directory.html",
+    listing = Paginator(organisations.distinct(), DIRECTORY_PAGE_SIZE).get_page(page)
+    filters = QueryDict(mutable=True)
+    if need:
+        filters["need"] = need.slug
+    if area:
+        filters["area"] = area
+    return render_to_string(
+        "referrals/_directory_listing.html",
         {
             "form": form,
             "organisations": listing,
