@@ -45,12 +45,26 @@ class Point:
     x: float
     y: float
 
+    # Coordinates as the SVG has them, one decimal place (the template's floatformat filter was a
+    # tenth of the page, for hundreds of numbers).
+    @property
+    def cx(self) -> str:
+        return f"{self.x:.1f}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:.1f}"
+
 
 @dataclass(frozen=True)
 class Tick:
     at: float
     label: str
     anchor: str = "middle"
+
+    @property
+    def position(self) -> str:
+        return f"{self.at:.1f}"
 
 
 @dataclass
@@ -69,6 +83,18 @@ class MoodChart:
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
     bottom_edge: int = HEIGHT - BOTTOM
+
+    @property
+    def y_label_x(self) -> int:
+        return self.left - 10
+
+    @property
+    def x_tick_end(self) -> int:
+        return self.bottom_edge + 6
+
+    @property
+    def x_label_y(self) -> int:
+        return self.bottom_edge + 30
 
     @property
     def line(self) -> str:

@@ -44,6 +44,10 @@ def mood_label(value: float | int) -> str:
     return Mood(min(5, max(1, round(value)))).label
 
 
+# Characters of an entry shown in the list, the ellipsis included.
+PREVIEW_LENGTH = 240
+
+
 class DiaryEntryQuerySet(models.QuerySet["DiaryEntry"]):
     def owned_by(self, user: User) -> DiaryEntryQuerySet:
         return self.filter(owner=user)
@@ -124,6 +128,13 @@ class DiaryEntry(models.Model):
     @property
     def mood_label(self) -> str:
         return Mood(self.mood).label
+
+    @property
+    def preview(self) -> str:
+        """The first PREVIEW_LENGTH characters for the list, an ellipsis ending anything longer (as
+        Django's ``truncatechars`` does, without its slower pass over every character)."""
+        text = self.text
+        return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
 
     @property
     def mood_tag_class(self) -> str:

@@ -44,6 +44,13 @@ def test_the_chart_is_an_svg_image_with_a_title_a_description_and_the_same_data_
     assert '<title id="chart-title">Your mood: last 30 days</title>' in svg
     assert "3 entries on 2 days" in svg and "Highest: Good" in svg and "Lowest: Low" in svg
     assert svg.count("<circle") == 2 and "<polyline" in svg
+    # Each point sits where the line passes, and every coordinate has one decimal place.
+    points = re.findall(r'<circle class="app-diary-chart__point" cx="(\d+\.\d)" cy="(\d+\.\d)" r="5"/>', svg)
+    line = re.search(r'<polyline class="app-diary-chart__line" fill="none" points="([^"]+)"/>', svg)
+    assert line is not None and [",".join(point) for point in points] == line.group(1).split(" ")
+    assert (
+        len(re.findall(r'<line class="app-diary-chart__grid" x1="\d+" x2="\d+" y1="\d+\.\d" y2="\d+\.\d"/>', svg)) == 5
+    )
     assert "Very low" in svg and "Very good" in svg  # the scale is in words
     assert "style=" not in page  # the Content-Security-Policy allows no inline styles
 

@@ -138,3 +138,31 @@ def test_the_list_takes_the_same_number_of_queries_at_1_and_2000_entries(
         assert alice_client.get("/diary/").status_code == 200
     with django_assert_max_num_queries(9):
         assert alice_client.post("/diary/", {"words": "ordinary"}).status_code == 200
+
+
+def test_the_list_shows_the_start_of_a_long_entry_and_all_of_a_short_one(alice_client: Client, alice: Any) -> None:
+    long_text = "Slept badly again. " * 20 + "THE END"
+    make_entry(alice, date=datetime.date(2026, 3, 2), text=long_text)
+    make_entry(alice, date=datetime.date(2026, 3, 3), text="Short and sweet.")
+    page = alice_client.get("/diary/").content.decode()
+    assert f"{long_text[:239]}…</p>" in page.replace("\n", "")
+    assert "THE END" not in page
+    assert "Short and sweet.</p>" in page
+
+
+def test_the_lists_dates_read_as_the_date_filter_writes_them() -> None:
+    from django.utils.dateformat import format as date_format
+
+    from diary.templatetags.diary_tags import _long_date
+
+    day = datetime.date(2024, 1, 1)
+    for _ in range(400):  # every weekday and month, a leap day included
+        assert _long_date(day) == date_format(day, "l j F Y")
+        day += datetime.timedelta(days=1)
+
+
+def test_what_people_wrote_is_escaped_in_the_list(alice_client: Client, alice: Any) -> None:
+    make_entry(alice, date=datetime.date(2026, 3, 2), text='<script>alert("x")</script>', feelings=["<b>odd</b>"])
+    page = alice_client.get("/diary/").content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<b>odd</b>" not in page and "Feelings: &lt;b&gt;odd&lt;/b&gt;" in page
