@@ -178,8 +178,7 @@ def _render_step(
     steps = guide.ordered_steps()
     user: Any = request.user
     signed_in = user.is_authenticated and not preview
-    progress = _progress_for(request, guide) if signed_in else None
-    saved = signed_in and step.can_be_saved and SavedItem.objects.filter(user=user, step=step).exists()
+    completed, saved = services.place_on_step(user=user, guide=guide, step=step) if signed_in else (False, False)
     return render(
         request,
         "guides/step.html",
@@ -191,8 +190,8 @@ def _render_step(
             "previous_number": number - 1 if number > 1 else None,
             "next_number": number + 1 if number < len(steps) else None,
             "form": form,
-            "progress": progress,
-            "saved": saved,
+            "completed": completed,
+            "saved": saved and step.can_be_saved,
             "preview": preview,
             "signed_in": signed_in,
             "step_url_name": "guides:preview-step" if preview else "guides:step",

@@ -3,12 +3,13 @@ dropdown's options."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
 from django.forms import BaseForm
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -29,7 +30,8 @@ def page_error_summary(context: Any) -> str:
 
 @register.simple_tag
 def select_options(optgroups: list[tuple[str | None, list[dict[str, Any]], int]]) -> SafeString:
-    """A dropdown's options (and option groups), escaped as the template engine would.
+    """A dropdown's options (and option groups), escaped as the template engine would (a label already
+    marked safe is kept as it is; everything else through Python's ``html.escape``, as Django's ``escape``).
 
     Drawn here rather than by a template loop, which cost about 30 microseconds an option: the diary's
     month filter has one option a month.
@@ -37,16 +39,16 @@ def select_options(optgroups: list[tuple[str | None, list[dict[str, Any]], int]]
     parts: list[str] = []
     for group_name, options, _index in optgroups:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in options:
             attrs = "".join(
-                format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+                f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
                 for name, value in option["attrs"].items()
                 if value is not False
             )
             parts.append(
-                format_html('\n  <option value="{}"{}>{}</option>', str(option["value"]), mark_safe(attrs), option["label"])  # noqa: S308 - each part escaped by format_html
+                f'\n  <option value="{escape(str(option["value"]))}"{attrs}>{conditional_escape(option["label"])}</option>'
             )
         if group_name:
             parts.append("\n  </optgroup>")
-    return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped

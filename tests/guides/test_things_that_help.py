@@ -105,3 +105,21 @@ def test_items_from_a_guide_returned_to_draft_are_not_listed(alice_client: Clien
     listing = alice_client.get("/guides/things-that-help-me/").content.decode()
     assert 'href="/guides/sleep/"' not in listing
     assert "Nothing here yet" in listing
+
+
+def test_a_step_shows_only_this_persons_own_saves_and_progress(alice_client: Client, alice) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from guides.models import GuideProgress
+    from tests.factories import make_user, signed_in_client
+
+    guide = make_activity_guide()
+    technique = guide.steps.get(title="Slow breathing")
+    alice_client.post(f"/guides/steps/{technique.pk}/save/")
+    GuideProgress.objects.create(user=alice, guide=guide, completed_at=timezone.now())
+    assert "This is on your list of" in alice_client.get("/guides/noticing-feelings/steps/5/").content.decode()
+    assert "Completed</strong>" in alice_client.get("/guides/noticing-feelings/steps/5/").content.decode()
+    bob = signed_in_client(make_user("bob@example.org"))
+    bobs = bob.get("/guides/noticing-feelings/steps/5/").content.decode()
+    assert "Save to things that help me" in bobs and "This is on your list of" not in bobs
+    assert "Completed</strong>" not in bobs
