@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from diary.models import (
     FEELING_LIMIT,
@@ -200,3 +202,28 @@ class FilterForm(forms.Form):
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"]
         return datetime.datetime.strptime(value, "%Y-%m").date() if value else None
+
+    def fields_html(self, months: list[datetime.date]) -> SafeString:
+        """The three filters as GOV.UK field groups.
+
+        Drawing them was a fifth of the list page (a dropdown option a month), and they depend only on
+        the months and the month and mood chosen: those are remembered per process for the last few
+        hundred combinations. Never with search words or errors: those are drawn each time and kept nowhere.
+        """
+        words = self.data.get("words", "") if self.is_bound else ""
+        if words or self.errors:
+            return _draw_fields(self)
+        month, mood = (self.data.get("month", ""), self.data.get("mood", "")) if self.is_bound else ("", "")
+        return _kept_fields(tuple(months), self.is_bound, str(month), str(mood))
+
+
+def _draw_fields(form: FilterForm) -> SafeString:
+    return mark_safe("".join(form[name].as_field_group() for name in ("month", "mood", "words")))  # noqa: S308 - drawn by the form's templates
+
+
+@lru_cache(maxsize=256)
+def _kept_fields(months: tuple[datetime.date, ...], bound: bool, month: str, mood: str) -> SafeString:
+    form = FilterForm({"month": month, "mood": mood} if bound else None, months=list(months))
+    if bound:
+        form.is_valid()  # drawn as the view's form is: cleaned, without errors (the caller checked)
+    return _draw_fields(form)

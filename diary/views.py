@@ -151,6 +151,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "diary/list.html",
         {
             "form": form,
+            "filter_fields": form.fields_html(months),
             "page": page,
             "entries": page_entries,
             "has_entries": bool(months),

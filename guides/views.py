@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -179,26 +181,28 @@ def _render_step(
     user: Any = request.user
     signed_in = user.is_authenticated and not preview
     completed, saved = services.place_on_step(user=user, guide=guide, step=step) if signed_in else (False, False)
-    return render(
-        request,
-        "guides/step.html",
-        {
-            "guide": guide,
-            "step": step,
-            "number": number,
-            "total": len(steps),
-            "previous_number": number - 1 if number > 1 else None,
-            "next_number": number + 1 if number < len(steps) else None,
-            "form": form,
-            "completed": completed,
-            "saved": saved and step.can_be_saved,
-            "preview": preview,
-            "signed_in": signed_in,
-            "step_url_name": "guides:preview-step" if preview else "guides:step",
-            "guide_url": reverse("guides:preview-guide" if preview else "guides:guide", kwargs={"slug": guide.slug}),
-        },
-        status=status,
-    )
+    context = {
+        "guide": guide,
+        "step": step,
+        "number": number,
+        "total": len(steps),
+        "previous_number": number - 1 if number > 1 else None,
+        "next_number": number + 1 if number < len(steps) else None,
+        "form": form,
+        "completed": completed,
+        "saved": saved and step.can_be_saved,
+        "preview": preview,
+        "signed_in": signed_in,
+        "step_url_name": "guides:preview-step" if preview else "guides:step",
+        "guide_url": reverse("guides:preview-guide" if preview else "guides:guide", kwargs={"slug": guide.slug}),
+    }
+    if not (signed_in or preview):
+        # Signed out, the step's content is the same for everyone: drawn once per process until editors
+        # change the guides (guides/catalogue.py).
+        context["kept_body"] = catalogue.kept(
+            "step", (guide.slug, number), partial(render_to_string, "guides/_step_body.html", context)
+        )
+    return render(request, "guides/step.html", context, status=status)
 
 
 # --- Saving a person's place ----------------------------------------------------------------------

@@ -25,12 +25,6 @@ PANEL_ROWS = 3
 
 
 @register.filter
-def sanitised(html: str) -> SafeString:
-    """Stored HTML, sanitised once more as it is shown (it was sanitised when saved too)."""
-    return mark_safe(sanitise(html or ""))  # noqa: S308 - nh3 has just removed anything unsafe
-
-
-@register.filter
 def shown_content(html: str) -> SafeString:
     """A step's or rights page's stored HTML as shown: sanitised once more, each number placeholder filled
     in and each phone number a tap-to-call link. The same text always gives the same page, so each

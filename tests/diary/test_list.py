@@ -166,3 +166,22 @@ def test_what_people_wrote_is_escaped_in_the_list(alice_client: Client, alice: A
     page = alice_client.get("/diary/").content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<b>odd</b>" not in page and "Feelings: &lt;b&gt;odd&lt;/b&gt;" in page
+
+
+def test_the_filters_are_remembered_without_search_words_or_errors(alice_client: Client, alice: Any) -> None:
+    from diary import forms
+
+    forms._kept_fields.cache_clear()
+    make_entry(alice, date=datetime.date(2026, 3, 2), text="March, about the garden")
+    make_entry(alice, date=datetime.date(2026, 4, 2), text="April")
+    for _ in range(2):
+        page = alice_client.get("/diary/", {"month": "2026-04"}).content.decode()
+        assert '<option value="2026-04" selected>' in page
+    assert forms._kept_fields.cache_info().hits == 1
+    page = alice_client.get("/diary/").content.decode()
+    assert '<option value="" selected>Any month</option>' in page
+    searched = alice_client.post("/diary/", {"words": "garden"}).content.decode()
+    assert 'value="garden"' in searched
+    wrong = alice_client.get("/diary/", {"month": "1999-01"}).content.decode()
+    assert "Choose a month from the list" in wrong
+    assert forms._kept_fields.cache_info().currsize == 2, "only the two plain views were remembered"

@@ -166,3 +166,27 @@ def test_suggested_guides_follow_an_editors_change_at_once(alice_client: Client)
     guide.status = Status.DRAFT
     guide.save()
     assert "Slow breathing" not in alice_client.get("/account/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_out_step_is_drawn_once_and_again_after_a_save(client: Client, django_assert_num_queries: Any) -> None:
+    guide = make_guide(steps=2)
+    client.get(STEP)
+    with django_assert_num_queries(0):
+        first = client.get(STEP).content.decode()
+    assert "Create a free account</a> to save your place" in first
+    step = guide.steps.get(title="Step 1")
+    step.body_markdown = "Breathe out slowly, longer than you breathe in."
+    step.save()
+    assert "Breathe out slowly" in client.get(STEP).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_kept_signed_out_step_is_never_what_a_signed_in_person_sees(client: Client) -> None:
+    make_guide(steps=2)
+    client.get(STEP)  # kept for people signed out
+    alice = signed_in_client(make_user("alice@example.org"))
+    page = alice.get(STEP).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page and "Save and come back later" in page
+    assert "to save your place" not in page
+    assert "to save your place" in client.get(STEP).content.decode()
