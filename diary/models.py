@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Substr
-from django.urls import reverse
 from django.utils import timezone
 
 from encryption.fields import EncryptedField, EncryptedJSONField, EncryptedTextField
+from mysupportspace.addresses import address_with_id
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -116,7 +116,7 @@ class DiaryEntry(models.Model):
         return f"Diary entry {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("diary:entry", kwargs={"pk": self.pk})
+        return address_with_id("diary:entry", self.pk)
 
     @classmethod
     def sealed_field(cls, name: str) -> EncryptedField:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.access import RESET_GROUP
 from chat.models import CHAT_SUPERVISORS_GROUP, CHAT_SUPPORTERS_GROUP
+from mysupportspace.addresses import address
 from referrals.models import CASEWORKERS_GROUP
 
 # Groups whose work is in the admin (supervisors keep the chat's canned responses there).
@@ -47,24 +44,6 @@ SECTIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
-# The sections' addresses never change while the process runs (the same URLconf, the same script
-# prefix), so each is worked out once rather than on every page: reverse() was a tenth of a page.
-_hrefs: dict[tuple[str, str, str], str] = {}
-
-
-def _href(url_name: str) -> str:
-    key = (url_name, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
-    href = _hrefs.get(key)
-    if href is None:
-        href = _hrefs[key] = reverse(url_name)
-    return href
-
-
-@receiver(setting_changed)
-def _forget_hrefs(**kwargs: Any) -> None:
-    _hrefs.clear()
-
-
 def main_navigation(request: HttpRequest) -> list[NavItem]:
     user: Any = getattr(request, "user", None)
     # Someone part-way through signing in or setting up two-factor sees nothing of the account yet.
@@ -94,7 +73,7 @@ def main_navigation(request: HttpRequest) -> list[NavItem]:
     for label, url_name, section, audience in SECTIONS:
         if audience not in audiences:
             continue
-        href = _href(url_name)
+        href = address(url_name)  # worked out once per process
         active = current_path == href or (bool(section) and namespace == section)
         items.append(NavItem(label=label, href=href, active=active))
     return items
