@@ -44,8 +44,9 @@ _kept: dict[str, tuple[str, float, Guide]] = {}
 _lists: dict[str, tuple[str, float, list[Guide]]] = {}
 # (what, key) -> (content version, monotonic deadline, value): anything else drawn from editors'
 # content only (the partner directory's pages), kept under the same version
-_drawn: dict[tuple[str, Hashable], tuple[str, float, Any]] = {}
-# A bound on ``_drawn``: its keys come from addresses people can make up.
+_drawn: dict[str, dict[Hashable, tuple[str, float, Any]]] = {}
+# A bound on each kind of thing in ``_drawn``: keys come from addresses people can make up, and
+# made-up directory pages must not push the guide steps out.
 DRAWN_KEPT = 1000
 
 
@@ -123,12 +124,13 @@ def kept(what: str, key: Hashable, build: Callable[[], T]) -> T:
     version = _version()
     if version is None:
         return build()
-    entry = _drawn.get((what, key))
+    drawn = _drawn.setdefault(what, {})
+    entry = drawn.get(key)
     if entry is not None and entry[0] == version and entry[1] > time.monotonic():
         return entry[2]  # type: ignore[no-any-return]
     value = build()
-    if len(_drawn) < DRAWN_KEPT or (what, key) in _drawn:
-        _drawn[(what, key)] = (version, time.monotonic() + settings.CONTENT_CACHE_SECONDS, value)
+    if len(drawn) < DRAWN_KEPT or key in drawn:
+        drawn[key] = (version, time.monotonic() + settings.CONTENT_CACHE_SECONDS, value)
     return value
 
 

@@ -72,13 +72,27 @@ def test_a_wrong_filter_shows_one_error_summary_and_is_not_kept(client: Client, 
     html = _page(client, need="weather")
     assert html.count("There is a problem") == 1
     assert "Select something from the list" in html
-    assert not any(what == "directory" for what, _key in catalogue._drawn)
+    assert not catalogue._drawn.get("directory")
 
 
 def test_made_up_page_numbers_are_not_kept(client: Client, directory: None) -> None:
     catalogue._forget()
     _page(client, page="last")
     _page(client, page="-1")
-    assert not catalogue._drawn
+    assert not catalogue._drawn.get("directory")
     _page(client, page="2")
-    assert len(catalogue._drawn) == 1
+    assert len(catalogue._drawn["directory"]) == 1
+
+
+def test_made_up_directory_pages_cannot_push_the_guide_steps_out(
+    client: Client, directory: None, settings: Any
+) -> None:
+    from tests.guides.factories import make_guide
+
+    make_guide(steps=1)
+    catalogue._forget()
+    for page in range(catalogue.DRAWN_KEPT + 5):
+        catalogue.kept("directory", (None, "", str(page)), lambda: "a page")
+    assert len(catalogue._drawn["directory"]) == catalogue.DRAWN_KEPT
+    client.get("/guides/calm-breathing/steps/1/")
+    assert ("calm-breathing", 1) in catalogue._drawn["step"]
