@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from encryption.fields import EncryptedField, EncryptedJSONField, EncryptedTextField
 from mysupportspace.addresses import address_with_id
+from mysupportspace.compiled import CompiledQuery
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -72,14 +74,29 @@ class DiaryEntryQuerySet(models.QuerySet["DiaryEntry"]):
         function on every row: this stays cheap at thousands of entries. The counts add up to
         the number of entries, so a list does not count them all again.
         """
-        rows = (
-            self.order_by()
-            .annotate(month=Substr(Cast("date", output_field=models.CharField()), 1, 7))
-            .values_list("month")
-            .annotate(n=models.Count("pk"))
-        )
-        counts = {datetime.date(int(m[:4]), int(m[5:7]), 1): n for m, n in rows}
-        return dict(sorted(counts.items(), reverse=True))
+        return _counts_by_month(_per_month(self))
+
+    def month_counts_of(self, owner_id: int) -> dict[datetime.date, int]:
+        """``month_counts`` of everything one person wrote, its SQL built once per process (the
+        diary list asks on every view, and building the query cost more than running it)."""
+        return _counts_by_month(_MONTH_COUNTS.rows(owner_id))
+
+
+def _per_month(entries: models.QuerySet[DiaryEntry]) -> models.QuerySet[Any]:
+    return (
+        entries.order_by()
+        .annotate(month=Substr(Cast("date", output_field=models.CharField()), 1, 7))
+        .values_list("month")
+        .annotate(n=models.Count("pk"))
+    )
+
+
+def _counts_by_month(rows: Iterable[tuple[str, int]]) -> dict[datetime.date, int]:
+    counts = {datetime.date(int(m[:4]), int(m[5:7]), 1): n for m, n in rows}
+    return dict(sorted(counts.items(), reverse=True))
+
+
+_MONTH_COUNTS = CompiledQuery(lambda owner_id: _per_month(DiaryEntry.objects.filter(owner=owner_id)), arguments=1)
 
 
 class DiaryEntry(models.Model):
