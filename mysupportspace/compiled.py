@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import RawQuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 # Stand-ins no real row has: negative, and far from anything an id sequence gives.
@@ -72,7 +71,11 @@ class CompiledQuery:
             fetched = cursor.fetchall()
         return compiler.results_iter(results=[fetched], tuple_expected=True)  # type: ignore[return-value]
 
-    def instances(self, *ids: int, using: str = "default") -> RawQuerySet:
-        """Model instances, with any annotations as attributes (Django's ``raw`` on the kept SQL)."""
+    def instances(self, *ids: int, using: str = "default") -> list[Any]:
+        """Model instances, with any annotations as attributes (Django's ``raw`` on the kept SQL).
+
+        Read to the end before they are returned: a raw query left part-read keeps its cursor open
+        until it is collected, by which time a pooled connection may be serving another request.
+        """
         _compiler, sql, params, places, model = self._compile(using)
-        return model._default_manager.using(using).raw(sql, self._params(params, places, ids))
+        return list(model._default_manager.using(using).raw(sql, self._params(params, places, ids)))
