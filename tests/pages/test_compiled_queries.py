@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -84,3 +84,32 @@ def test_the_signed_in_user_is_checked_with_their_device_on_every_request(alice:
     assert client.get("/account/").status_code == 200
     alice.totpdevice_set.all().delete()  # the authenticator removed elsewhere: the session no longer holds
     assert client.get("/account/").status_code == 302
+
+
+def test_every_cursor_is_closed_before_the_rows_are_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part-read raw query keeps its cursor until it is collected; by then a pooled connection
+    may be lent to another request. Both kinds of run read to the end and close their cursor."""
+    alice = make_user("alice@example.org")
+    opened: list[Any] = []
+    wrapper_class = type(connections["default"])
+    original = wrapper_class.cursor
+
+    def tracked(self: Any) -> Any:
+        cursor = original(self)
+        opened.append(cursor)
+        closing = cursor.close
+
+        def close() -> None:
+            cursor.closed_here = True
+            closing()
+
+        cursor.close = close
+        return cursor
+
+    monkeypatch.setattr(wrapper_class, "cursor", tracked)
+    rows = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).values_list("pk"), arguments=1)
+    people = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id), arguments=1)
+    assert list(rows.rows(alice.pk)) == [(alice.pk,)]
+    found = people.instances(alice.pk)
+    assert isinstance(found, list) and found == [alice]
+    assert opened and all(getattr(cursor, "closed_here", False) for cursor in opened)
