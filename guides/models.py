@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from guides.rendering import render_markdown
+from mysupportspace.addresses import address_with_id, address_with_slug
 from situation.models import CrimeType
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("guides:topic", kwargs={"slug": self.slug})
+        return address_with_slug("guides:topic", self.slug)
 
 
 class GuideQuerySet(models.QuerySet["Guide"]):
@@ -165,7 +165,7 @@ class Guide(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("guides:guide", kwargs={"slug": self.slug})
+        return address_with_slug("guides:guide", self.slug)
 
     def ordered_steps(self) -> list[Step]:
         """The steps in order, using a prefetched ``steps`` when there is one."""
@@ -427,7 +427,7 @@ class SavedItem(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.step:
-            return reverse("guides:step-of", kwargs={"pk": self.step.pk})
+            return address_with_id("guides:step-of", self.step.pk)
         assert self.guide is not None
         return self.guide.get_absolute_url()
 
@@ -479,4 +479,4 @@ class RightsPage(models.Model):
         super().save(*args, **_with_rendered_body(self, kwargs))
 
     def get_absolute_url(self) -> str:
-        return reverse("rights:page", kwargs={"slug": self.slug})
+        return address_with_slug("rights:page", self.slug)

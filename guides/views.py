@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
@@ -30,6 +29,7 @@ from guides.models import (
     StepKind,
     Topic,
 )
+from mysupportspace.addresses import address_with_slug
 from situation.services import crime_types_for
 
 # --- Fetching, scoped to who is asking ----------------------------------------------------------
@@ -194,7 +194,7 @@ def _render_step(
         "preview": preview,
         "signed_in": signed_in,
         "step_url_name": "guides:preview-step" if preview else "guides:step",
-        "guide_url": reverse("guides:preview-guide" if preview else "guides:guide", kwargs={"slug": guide.slug}),
+        "guide_url": address_with_slug("guides:preview-guide" if preview else "guides:guide", guide.slug),
     }
     if not (signed_in or preview):
         # Signed out, the step's content is the same for everyone: drawn once per process until editors

@@ -9,6 +9,7 @@ forgets them all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,10 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 _STAND_IN = 918273645546372819
 _kept: dict[tuple[str, str, str], str] = {}
 _with_id: dict[tuple[str, str, str], tuple[str, str]] = {}
+# A slug as Django's <slug:> converter matches it: nothing in it is quoted when it is reversed.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_STAND_IN_SLUG = "zq-stand-in-slug-7301"
+_with_slug: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 
 def _key(url_name: str) -> tuple[str, str, str]:
@@ -47,7 +52,22 @@ def address_with_id(url_name: str, pk: int) -> str:
     return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
+def address_with_slug(url_name: str, slug: str) -> str:
+    """``reverse(url_name, kwargs={"slug": slug})`` for a URL whose one argument is a ``slug``."""
+    if not _SLUG.fullmatch(slug):
+        return reverse(url_name, kwargs={"slug": slug})  # let reverse() refuse or quote it
+    key = _key(url_name)
+    parts = _with_slug.get(key)
+    if parts is None:
+        before, stand_in, after = reverse(url_name, kwargs={"slug": _STAND_IN_SLUG}).rpartition(_STAND_IN_SLUG)
+        if not stand_in:
+            raise ValueError(f"{url_name} does not take a slug")
+        parts = _with_slug[key] = (before, after)
+    return f"{parts[0]}{slug}{parts[1]}"
+
+
 @receiver(setting_changed)
 def _forget(**kwargs: Any) -> None:
     _kept.clear()
     _with_id.clear()
+    _with_slug.clear()

@@ -70,7 +70,8 @@ MIDDLEWARE = [
     "pages.middleware.SecurityHeadersMiddleware",
     "pages.middleware.CompressionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site's policy built once per process (only the nonce changes).
+    "pages.middleware.CSPMiddleware",
     # Runs sync or async as the server does (ServeStatic's own is async-only, and under gunicorn
     # would switch to async and back on every request).
     "pages.middleware.StaticFilesMiddleware",

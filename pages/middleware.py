@@ -10,6 +10,13 @@ from typing import Any
 
 import brotli
 from asgiref.sync import iscoroutinefunction
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
@@ -126,4 +133,51 @@ class StaticFilesMiddleware(ServeStaticMiddleware):
         for key, value in served.headers:
             if value is not None:
                 response[key] = value
+        return response
+
+
+# A response that asks for a policy of its own (django-csp's decorators set these).
+_OWN_POLICY = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+# Never a nonce: those are base64 (letters, digits, "+", "/", "=").
+_NONCE_STAND_IN = "nonce-stand-in-~~"
+# (policy with the stand-in nonce, policy without a nonce), built from settings once per process
+_site_policy: list[tuple[str, str]] = []
+
+
+@receiver(setting_changed)
+def _forget_policy(**kwargs: Any) -> None:
+    _site_policy.clear()
+
+
+class CSPMiddleware(DjangoCSPMiddleware):
+    """django-csp's, with the site's policy built once per process and only the nonce put in.
+
+    django-csp builds the header from settings on every response (the policy copied directive by
+    directive, twice with the report-only one): about a twentieth of a signed-out page. The
+    site's policy does not change while a process runs, so it is built once with a stand-in nonce
+    that each response's own replaces. A response with a policy of its own, a report-only policy
+    in settings, an excluded or exempt path and DEBUG's error pages take django-csp's own path.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        if (
+            settings.DEBUG
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+            or getattr(response, "_csp_exempt", False)
+            or CSP_HEADER in response
+            or any(getattr(response, name, None) is not None for name in _OWN_POLICY)
+        ):
+            return super().process_response(request, response)
+        if not _site_policy:
+            _site_policy.append((build_policy(nonce=_NONCE_STAND_IN), build_policy()))
+        with_nonce, without_nonce = _site_policy[0]
+        nonce = getattr(request, "_csp_nonce", None)
+        header = with_nonce.replace(_NONCE_STAND_IN, nonce) if nonce else without_nonce
+        if header:
+            response[CSP_HEADER] = header
+        if nonce is None:
+            # As django-csp does: a nonce asked for after the header is written is an error.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response

@@ -39,6 +39,10 @@ def _forget(**kwargs: Any) -> None:
 
 
 class FixedNode(template.Node):
+    # What is inside is never searched for {% block %}s: Django's {% extends %} walks the whole base
+    # template for them on every page, and a fixed part holds none.
+    child_nodelists = ()
+
     def __init__(self, nodelist: template.NodeList, place: tuple[str, int] | None) -> None:
         self.nodelist = nodelist
         # Which template and which of its {% fixed %} blocks, not the node's identity: templates are

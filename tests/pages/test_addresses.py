@@ -23,6 +23,22 @@ def test_only_integer_ids_and_urls_that_take_one() -> None:
         addresses.address_with_id("diary:list", 1)
 
 
+def test_slugs_the_same_as_reverse() -> None:
+    for slug in ("coping-with-anxiety", "a", "step_2", "ABC-123"):
+        assert addresses.address_with_slug("guides:guide", slug) == reverse("guides:guide", kwargs={"slug": slug})
+        assert addresses.address_with_slug("guides:topic", slug) == reverse("guides:topic", kwargs={"slug": slug})
+
+
+def test_a_slug_that_is_not_one_goes_to_reverse() -> None:
+    from django.urls import NoReverseMatch
+
+    for not_a_slug in ("a/b", "x y", "", "é"):
+        with pytest.raises(NoReverseMatch):
+            addresses.address_with_slug("guides:guide", not_a_slug)
+    with pytest.raises(NoReverseMatch):
+        addresses.address_with_slug("diary:list", "anything")
+
+
 def test_a_new_script_prefix_is_honoured(settings: Any) -> None:
     from django.urls import set_script_prefix
 
@@ -31,6 +47,7 @@ def test_a_new_script_prefix_is_honoured(settings: Any) -> None:
     try:
         assert addresses.address_with_id("diary:entry", 5) == "/support/diary/5/"
         assert addresses.address("diary:list") == "/support/diary/"
+        assert addresses.address_with_slug("guides:guide", "g") == "/support/guides/g/"
     finally:
         set_script_prefix("/")
     assert addresses.address_with_id("diary:entry", 5) == "/diary/5/"

@@ -85,3 +85,20 @@ def test_content_html_is_sanitised_once_per_text() -> None:
     # Content that is unsafe is still made safe: the same function, remembered, not skipped.
     shown = guides_tags.shown_content('<p>Hi</p><script>alert("x")</script><a href="javascript:alert(1)">x</a>')
     assert "<script" not in shown and "javascript:" not in shown
+
+
+def test_blocks_are_still_found_outside_fixed_parts() -> None:
+    # {% fixed %} hides its inside from {% extends %}'s search for blocks; the blocks around it still work.
+    from django.template import Context
+    from django.template.base import TextNode
+    from django.template.loader_tags import BlockNode
+
+    engine = engines["django"].engine
+    parent = engine.from_string(
+        "{% load layout_tags %}[{% fixed %}F{% endfixed %}{% block body %}parent{% endblock %}]"
+    )
+    assert [node.name for node in parent.nodelist.get_nodes_by_type(BlockNode)] == ["body"]
+    fixed = next(node for node in parent.nodelist if isinstance(node, layout_tags.FixedNode))
+    assert isinstance(fixed.nodelist[0], TextNode)
+    assert fixed.get_nodes_by_type(TextNode) == [], "the walk does not go inside"
+    assert parent.render(Context()) == "[Fparent]"
