@@ -193,11 +193,20 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, months: list[datetime.date], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["month"]).choices = [("", "Any month")] + [
-            (f"{month:%Y-%m}", f"{month:%B %Y}") for month in months
-        ]
+        self.months = months
+        self._months_offered = False
+        if self.is_bound:
+            # Checked against the months; an unbound form's dropdown is drawn (and kept) by fields_html.
+            self.offer_months()
         self.fields["month"].error_messages["invalid_choice"] = "Choose a month from the list"
         self.fields["mood"].error_messages["invalid_choice"] = "Choose a mood from the list"
+
+    def offer_months(self) -> None:
+        """The month dropdown's choices: one for each month with an entry (a few dozen for a long diary)."""
+        field = cast(forms.ChoiceField, self.fields["month"])
+        if not self._months_offered:
+            field.choices = _month_choices(tuple(self.months))
+            self._months_offered = True
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"]
@@ -217,7 +226,13 @@ class FilterForm(forms.Form):
         return _kept_fields(tuple(months), self.is_bound, str(month), str(mood))
 
 
+@lru_cache(maxsize=256)
+def _month_choices(months: tuple[datetime.date, ...]) -> list[tuple[str, str]]:
+    return [("", "Any month")] + [(f"{month:%Y-%m}", f"{month:%B %Y}") for month in months]
+
+
 def _draw_fields(form: FilterForm) -> SafeString:
+    form.offer_months()
     return mark_safe("".join(form[name].as_field_group() for name in ("month", "mood", "words")))  # noqa: S308 - drawn by the form's templates
 
 

@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
-            "builtins": ["pages.templatetags.govuk_dates"],
+            "builtins": ["pages.templatetags.govuk_dates", "pages.templatetags.address_tags"],
         },
     },
 ]

@@ -180,8 +180,18 @@ def test_the_filters_are_remembered_without_search_words_or_errors(alice_client:
     assert forms._kept_fields.cache_info().hits == 1
     page = alice_client.get("/diary/").content.decode()
     assert '<option value="" selected>Any month</option>' in page
+    assert '<option value="2026-03">March 2026</option>' in page, "every month with an entry is offered"
     searched = alice_client.post("/diary/", {"words": "garden"}).content.decode()
     assert 'value="garden"' in searched
     wrong = alice_client.get("/diary/", {"month": "1999-01"}).content.decode()
     assert "Choose a month from the list" in wrong
     assert forms._kept_fields.cache_info().currsize == 2, "only the two plain views were remembered"
+
+
+def test_a_new_month_is_offered_at_once(alice_client: Client, alice: Any) -> None:
+    make_entry(alice, date=datetime.date(2026, 3, 2), text="March")
+    assert "May 2026" not in alice_client.get("/diary/").content.decode()
+    make_entry(alice, date=datetime.date(2026, 5, 2), text="May")
+    page = alice_client.get("/diary/").content.decode()
+    assert '<option value="2026-05">May 2026</option>' in page
+    assert '<option value="2026-05" selected>' in alice_client.get("/diary/", {"month": "2026-05"}).content.decode()

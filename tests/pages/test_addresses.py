@@ -51,3 +51,16 @@ def test_a_new_script_prefix_is_honoured(settings: Any) -> None:
     finally:
         set_script_prefix("/")
     assert addresses.address_with_id("diary:entry", 5) == "/diary/5/"
+
+
+def test_the_address_tag_draws_what_the_url_tag_does() -> None:
+    from django.template import Context, engines
+
+    engine = engines["django"].engine
+    for name in ("diary:list", "pages:quick-exit", "accounts:sign-in", "referrals:start"):
+        with_url = engine.from_string("{% url '" + name + "' %}").render(Context())
+        assert engine.from_string("{% address '" + name + "' %}").render(Context()) == with_url
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        engine.from_string("{% address 'no-such:page' %}").render(Context())
