@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.access import public
@@ -202,7 +204,21 @@ def _render_step(
         context["kept_body"] = catalogue.kept(
             "step", (guide.slug, number), partial(render_to_string, "guides/_step_body.html", context)
         )
+    elif signed_in and form is None:
+        # Signed in, a step without an answer to write differs only by whether the person has completed
+        # it and saved it, and by their CSRF token: drawn once for each of those with a stand-in token,
+        # which this request's own replaces. Nothing of the person is in what is kept.
+        body = catalogue.kept(
+            "step-signed-in",
+            (guide.slug, number, context["completed"], context["saved"]),
+            partial(render_to_string, "guides/_step_body.html", {**context, "csrf_token": _TOKEN_STAND_IN}),
+        )
+        context["kept_body"] = mark_safe(body.replace(_TOKEN_STAND_IN, get_token(request)))  # noqa: S308 - a token is letters and digits
     return render(request, "guides/step.html", context, status=status)
+
+
+# Never a CSRF token: those are letters and digits only.
+_TOKEN_STAND_IN = "csrf-stand-in-~~"  # noqa: S105 - not a secret
 
 
 # --- Saving a person's place ----------------------------------------------------------------------

@@ -190,3 +190,60 @@ def test_the_kept_signed_out_step_is_never_what_a_signed_in_person_sees(client: 
     assert 'name="csrfmiddlewaretoken"' in page and "Save and come back later" in page
     assert "to save your place" not in page
     assert "to save your place" in client.get(STEP).content.decode()
+
+
+def _csrf_client(user: Any) -> Client:
+    client = signed_in_client(user)
+    client.handler.enforce_csrf_checks = True
+    return client
+
+
+def _token(page: str) -> str:
+    import re
+
+    # The step's own form (each token on a page is masked differently, all of them valid).
+    form = page[page.index(f'action="{STEP}save/"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_step_is_kept_without_anyones_token(django_assert_num_queries: Any) -> None:
+    make_guide(steps=2)
+    alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
+    alice_client, bob_client = _csrf_client(alice), _csrf_client(bob)
+    alice_page = alice_client.get(STEP).content.decode()
+    bob_page = bob_client.get(STEP).content.decode()
+    kept = "".join(str(entry[2]) for entry in catalogue._drawn["step-signed-in"].values())
+    assert "csrf-stand-in" in kept and "csrf-stand-in" not in alice_page + bob_page
+    alice_token, bob_token = _token(alice_page), _token(bob_page)
+    assert alice_token not in kept and bob_token not in kept
+    # Each person's page carries their own token, which works for them and no one else.
+    assert bob_client.post(f"{STEP}save/", {"action": "next", "csrfmiddlewaretoken": "x" * 64}).status_code == 403
+    assert bob_client.post(f"{STEP}save/", {"action": "next", "csrfmiddlewaretoken": bob_token}).status_code == 302
+    assert alice_client.post(f"{STEP}save/", {"action": "next", "csrfmiddlewaretoken": alice_token}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_kept_signed_in_step_shows_each_person_their_own_place() -> None:
+    from guides import services
+    from guides.models import StepKind
+    from tests.guides.factories import add_step
+
+    guide = make_guide(steps=0)
+    tip = add_step(guide, kind=StepKind.TIPS, title="Small things")
+    add_step(guide, title="After")
+    alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
+    services.save_step(user=alice, step=tip, go_to=None, finish=True)
+    services.save_to_things_that_help(user=alice, step=tip)
+    alice_client, bob_client = signed_in_client(alice), signed_in_client(bob)
+    for _ in range(2):  # drawn, then kept
+        alice_page = alice_client.get(STEP).content.decode()
+        bob_page = bob_client.get(STEP).content.decode()
+        assert "Completed" in alice_page and "Completed" not in bob_page
+        assert "on your list of" in alice_page and "on your list of" not in bob_page
+        assert "Save to things that help me" in bob_page and "Save to things that help me" not in alice_page
+    assert len(catalogue._drawn["step-signed-in"]) == 2
+    step = guide.steps.get(title="Small things")
+    step.body_markdown = "A new tip."
+    step.save()
+    assert "A new tip." in bob_client.get(STEP).content.decode(), "an editor's change shows to people signed in too"
