@@ -87,7 +87,7 @@ def _per_month(entries: models.QuerySet[DiaryEntry]) -> models.QuerySet[Any]:
         entries.order_by()
         .annotate(month=Substr(Cast("date", output_field=models.CharField()), 1, 7))
         .values_list("month")
-        .annotate(n=models.Count("pk"))
+        .annotate(n=models.Count("*"))  # not the id: PostgreSQL then counts from the (owner, date) index alone
     )
 
 
