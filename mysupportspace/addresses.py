@@ -17,14 +17,13 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-# No real id is this long; an <int:pk> converter takes it as it is.
-_STAND_IN = 918273645546372819
-_kept: dict[tuple[str, str, str], str] = {}
-_with_id: dict[tuple[str, str, str], tuple[str, str]] = {}
+# Stand-ins no real value is: an <int:pk> converter and a <slug:> one take them as they are.
+_STAND_INS = {"pk": "918273645546372819", "slug": "zq-stand-in-slug-7301"}
 # A slug as Django's <slug:> converter matches it: nothing in it is quoted when it is reversed.
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_STAND_IN_SLUG = "zq-stand-in-slug-7301"
-_with_slug: dict[tuple[str, str, str], tuple[str, str]] = {}
+_kept: dict[tuple[str, str, str], str] = {}
+# (argument, URL name, script prefix, URLconf) -> the address before and after the argument
+_around: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
 
 def _key(url_name: str) -> tuple[str, str, str]:
@@ -40,34 +39,32 @@ def address(url_name: str) -> str:
     return found
 
 
+def _with_argument(url_name: str, argument: str, value: str) -> str:
+    """``reverse(url_name, kwargs={argument: value})``, reversed once with a stand-in that ``value`` replaces."""
+    key = (argument, *_key(url_name))
+    parts = _around.get(key)
+    if parts is None:
+        stand_in = _STAND_INS[argument]
+        before, found, after = reverse(url_name, kwargs={argument: stand_in}).rpartition(stand_in)
+        if not found:
+            raise ValueError(f"{url_name} does not take a {argument}")
+        parts = _around[key] = (before, after)
+    return f"{parts[0]}{value}{parts[1]}"
+
+
 def address_with_id(url_name: str, pk: int) -> str:
     """``reverse(url_name, kwargs={"pk": pk})`` for a URL whose one argument is an integer ``pk``."""
-    key = _key(url_name)
-    parts = _with_id.get(key)
-    if parts is None:
-        before, stand_in, after = reverse(url_name, kwargs={"pk": _STAND_IN}).rpartition(str(_STAND_IN))
-        if not stand_in:
-            raise ValueError(f"{url_name} does not take an integer pk")
-        parts = _with_id[key] = (before, after)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
+    return _with_argument(url_name, "pk", str(int(pk)))
 
 
 def address_with_slug(url_name: str, slug: str) -> str:
     """``reverse(url_name, kwargs={"slug": slug})`` for a URL whose one argument is a ``slug``."""
     if not _SLUG.fullmatch(slug):
         return reverse(url_name, kwargs={"slug": slug})  # let reverse() refuse or quote it
-    key = _key(url_name)
-    parts = _with_slug.get(key)
-    if parts is None:
-        before, stand_in, after = reverse(url_name, kwargs={"slug": _STAND_IN_SLUG}).rpartition(_STAND_IN_SLUG)
-        if not stand_in:
-            raise ValueError(f"{url_name} does not take a slug")
-        parts = _with_slug[key] = (before, after)
-    return f"{parts[0]}{slug}{parts[1]}"
+    return _with_argument(url_name, "slug", slug)
 
 
 @receiver(setting_changed)
 def _forget(**kwargs: Any) -> None:
     _kept.clear()
-    _with_id.clear()
-    _with_slug.clear()
+    _around.clear()
